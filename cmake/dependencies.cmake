@@ -1,0 +1,30 @@
+# Every dependency comes from Debian's packages (see ./run).
+find_package(Torch REQUIRED)
+find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
+find_package(ZLIB REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark REQUIRED)
+find_package(Threads REQUIRED)
+find_package(OpenMP REQUIRED)
+
+# toml++ and cpp-httplib are header-only; Debian ships pkg-config files or plain headers.
+find_path(TOMLPP_INCLUDE_DIR toml++/toml.h REQUIRED)
+find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+find_library(FAISS_LIBRARY faiss REQUIRED)
+find_path(FAISS_INCLUDE_DIR faiss/IndexFlat.h REQUIRED)
+
+add_library(siamese_thirdparty INTERFACE)
+target_include_directories(siamese_thirdparty SYSTEM INTERFACE
+  ${TOMLPP_INCLUDE_DIR} ${HTTPLIB_INCLUDE_DIR} ${FAISS_INCLUDE_DIR} ${OpenCV_INCLUDE_DIRS})
+target_compile_definitions(siamese_thirdparty INTERFACE TOML_EXCEPTIONS=1)
+
+set(SIAMESE_DEPS
+  ${TORCH_LIBRARIES} ${OpenCV_LIBS} ZLIB::ZLIB nlohmann_json::nlohmann_json CLI11::CLI11
+  ${FAISS_LIBRARY} Threads::Threads OpenMP::OpenMP_CXX siamese_thirdparty)
+
+# One precompiled header with torch (the heavy part of every translation unit).
+function(siamese_torch_pch target)
+  target_precompile_headers(${target} PRIVATE <torch/torch.h> <vector> <string> <map> <memory>)
+endfunction()

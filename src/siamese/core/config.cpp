@@ -1,0 +1,168 @@
+#include "siamese/core/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "siamese/core/error.h"
+
+namespace siamese {
+
+const Section& Config::section(const std::string& name) const {
+  auto it = sections_.find(name);
+  SIAMESE_ASSERT(it != sections_.end(), "config has no section [", name, "]");
+  return it->second;
+}
+
+std::string Config::to_toml() const {
+  std::ostringstream os;
+  for (const auto& name : order) {
+    const Section& s = sections_.at(name);
+    os << "[" << name << "]\n";
+    if (!s.component.empty()) os << "name = " << value_to_string(s.component) << "\n";
+    for (const auto& [k, v] : s.params.values()) os << k << " = " << value_to_string(v) << "\n";
+    os << "\n";
+  }
+  return os.str();
+}
+
+namespace {
+
+std::string origin_of(const toml::node& n, const std::string& source) {
+  const auto& src = n.source();
+  if (src.begin.line == 0) return source;
+  return str(source, ":", src.begin.line);
+}
+
+Value to_value(const toml::node& n, const std::string& where, const std::string& key) {
+  if (auto v = n.as_boolean()) return v->get();
+  if (auto v = n.as_integer()) return static_cast<int64_t>(v->get());
+  if (auto v = n.as_floating_point()) return v->get();
+  if (auto v = n.as_string()) return v->get();
+  throw ConfigError(str(where, ": key '", key, "' must be a number, bool or string"));
+}
+
+Value parse_literal(const std::string& text) {
+  try {
+    toml::table t = toml::parse("v = " + text);
+    const toml::node* n = t.get("v");
+    if (n) return to_value(*n, "--set", "v");
+  } catch (const toml::parse_error&) {
+  } catch (const ConfigError&) {
+  }
+  return text;  // a bare word is a string
+}
+
+}  // namespace
+
+Override parse_override(const std::string& text) {
+  auto eq = text.find('=');
+  auto dot = text.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
+    throw ConfigError(str("--set '", text, "': expected section.key=value"));
+  Override o;
+  o.section = text.substr(0, dot);
+  o.key = text.substr(dot + 1, eq - dot - 1);
+  o.value = parse_literal(text.substr(eq + 1));
+  o.text = text;
+  return o;
+}
+
+static Config build(const toml::table& table, const std::string& source, const std::vector<SectionSpec>& spec,
+                    const std::vector<std::string>& override_texts) {
+  // Raw values per section, with their origin.
+  std::map<std::string, RawParams> raw;
+  std::map<std::string, RawValue> names;
+  auto find_spec = [&](const std::string& sec, const std::string& at) -> const SectionSpec& {
+    for (const auto& s : spec)
+      if (s.name == sec) return s;
+    std::string known;
+    for (const auto& s : spec) known += (known.empty() ? "" : ", ") + s.name;
+    throw ConfigError(str(at, ": unknown section [", sec, "] (known: ", known, ")"));
+  };
+  for (const auto& [k, node] : table) {
+    std::string sec(k.str());
+    const SectionSpec& ss = find_spec(sec, origin_of(node, source));
+    const toml::table* t = node.as_table();
+    if (!t) throw ConfigError(str(origin_of(node, source), ": [", sec, "] must be a table"));
+    for (const auto& [kk, vn] : *t) {
+      std::string key(kk.str());
+      std::string at = origin_of(vn, source);
+      if (vn.is_table() || vn.is_array())
+        throw ConfigError(str(at, ": key '", sec, ".", key, "' must be a number, bool or string"));
+      Value v = to_value(vn, at, key);
+      if (ss.registry && key == "name") {
+        if (!std::holds_alternative<std::string>(v))
+          throw ConfigError(str(at, ": key '", sec, ".name' must be a string"));
+        names[sec] = RawValue{v, at};
+      } else {
+        raw[sec][key] = RawValue{v, at};
+      }
+    }
+  }
+  for (const auto& text : override_texts) {
+    Override o = parse_override(text);
+    const SectionSpec& ss = find_spec(o.section, "--set " + text);
+    if (ss.registry && o.key == "name") {
+      if (!std::holds_alternative<std::string>(o.value)) o.value = value_to_string(o.value);
+      names[o.section] = RawValue{o.value, "--set " + text};
+    } else {
+      raw[o.section][o.key] = RawValue{o.value, "--set " + text};
+    }
+  }
+
+  Config cfg;
+  cfg.source = source;
+  for (const auto& ss : spec) {
+    Section s;
+    std::string where = str(source, " [", ss.name, "]");
+    Schema schema = ss.schema;
+    std::string chosen = names.count(ss.name) ? std::get<std::string>(names[ss.name].value) : ss.default_component;
+    if (ss.registry && chosen.empty() && !raw[ss.name].empty())
+      throw ConfigError(str(raw[ss.name].begin()->second.origin, ": [", ss.name, "] needs a 'name' (one of: ",
+                            [&] {
+                              std::string k;
+                              for (const auto& n : ss.registry->names()) k += (k.empty() ? "" : ", ") + n;
+                              return k;
+                            }(),
+                            ")"));
+    if (ss.registry && !chosen.empty()) {
+      std::string comp = chosen;
+      if (!ss.registry->contains(comp)) {
+        std::string at = names.count(ss.name) ? names[ss.name].origin : where;
+        throw ConfigError(str(at, ": ", ss.registry->unknown_message(comp)));
+      }
+      s.component = comp;
+      const auto& info = ss.registry->info(comp);
+      schema.insert(schema.end(), info.schema.begin(), info.schema.end());
+      where = str(source, " [", ss.name, "] ", comp);
+    }
+    s.params = resolve_params(schema, raw[ss.name], where);
+    cfg.order.push_back(ss.name);
+    cfg.sections_[ss.name] = std::move(s);
+  }
+  return cfg;
+}
+
+Config load_config_string(const std::string& toml_text, const std::string& source_name,
+                          const std::vector<SectionSpec>& spec, const std::vector<std::string>& overrides) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(str(source_name, ":", e.source().begin.line, ": TOML syntax error: ", e.description()));
+  }
+  return build(table, source_name, spec, overrides);
+}
+
+Config load_config_file(const std::string& path, const std::vector<SectionSpec>& spec,
+                        const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(str(path, ": cannot open recipe"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_config_string(ss.str(), path, spec, overrides);
+}
+
+}  // namespace siamese

@@ -1,0 +1,100 @@
+#include "siamese/eval/evaluate.h"
+
+#include <chrono>
+
+#include "siamese/core/error.h"
+#include "siamese/core/fs.h"
+#include "siamese/eval/metrics.h"
+#include "siamese/model/siamese_net.h"
+
+namespace siamese {
+
+torch::Tensor pair_scores(const torch::Tensor& emb, const torch::Tensor& first, const torch::Tensor& second,
+                          const Distance& dist) {
+  torch::NoGradGuard g;
+  std::vector<torch::Tensor> parts;
+  const int64_t block = 65536;
+  for (int64_t s = 0; s < first.size(0); s += block)
+    parts.push_back(dist.paired(emb.index_select(0, first.slice(0, s, s + block)),
+                                emb.index_select(0, second.slice(0, s, s + block))));
+  return parts.empty() ? torch::empty({0}) : torch::cat(parts);
+}
+
+VerificationResult verify_embeddings(const torch::Tensor& test_emb, const torch::Tensor& test_labels,
+                                     const torch::Tensor& val_emb, const torch::Tensor& val_labels,
+                                     const Distance& dist, int64_t max_pairs, uint64_t seed) {
+  VerificationResult r;
+  const bool hi = dist.is_similarity();
+  auto tp = verification_pairs(test_labels, max_pairs, seed);
+  auto ts = pair_scores(test_emb, tp.first, tp.second, dist);
+  r.pairs = tp.first.size(0);
+  r.same_pairs = tp.same.sum().item<int64_t>();
+  SIAMESE_CHECK(r.same_pairs > 0 && r.same_pairs < r.pairs, DataError,
+                "verification needs both same and different pairs in the test split");
+  r.auc = roc_auc(ts, tp.same, hi);
+  auto e = equal_error_rate(ts, tp.same, hi);
+  r.eer = e.eer;
+  r.eer_threshold = e.threshold;
+  r.tar_far_1e2 = tar_at_far(ts, tp.same, hi, 1e-2);
+  r.tar_far_1e3 = tar_at_far(ts, tp.same, hi, 1e-3);
+  bool val_ok = val_emb.defined() && val_emb.size(0) > 2;
+  if (val_ok) {
+    auto vp = verification_pairs(val_labels, max_pairs, seed + 1);
+    const int64_t vs = vp.same.sum().item<int64_t>();
+    val_ok = vs > 0 && vs < vp.first.size(0);
+    if (val_ok) {
+      r.threshold = best_threshold(pair_scores(val_emb, vp.first, vp.second, dist), vp.same, hi).threshold;
+      r.threshold_from = "val";
+    }
+  }
+  if (!val_ok) {
+    r.threshold = best_threshold(ts, tp.same, hi).threshold;
+    r.threshold_from = "test";
+  }
+  r.accuracy = accuracy_at(ts, tp.same, hi, r.threshold);
+  return r;
+}
+
+nlohmann::json evaluate_run(const OpenRun& run) {
+  auto t0 = std::chrono::steady_clock::now();
+  const auto& ev = run.config.params("eval");
+  const int64_t bs = ev.i("batch_size");
+  auto& branch = *run.model.branch;
+  auto dist = run.model.eval_distance(run.config);
+  torch::NoGradGuard g;
+  auto train_emb = embed_all(branch, run.data.train.x, bs, run_workers(run.config));
+  auto test_emb = embed_all(branch, run.data.test.x, bs, run_workers(run.config));
+  torch::Tensor val_emb;
+  if (run.data.val.size() > 0) val_emb = embed_all(branch, run.data.val.x, bs, run_workers(run.config));
+  const uint64_t seed = static_cast<uint64_t>(run.config.params("run").i("seed"));
+
+  auto v = verify_embeddings(test_emb, run.data.test.y, val_emb, run.data.val.y, *dist, ev.i("max_pairs"), seed);
+  auto ret = retrieval_metrics(test_emb, run.data.test.y, *dist, {1, 5});
+  nlohmann::json report;
+  report["run"] = run.dir;
+  report["data"] = {{"name", run.data.name}, {"train", run.data.train.size()}, {"val", run.data.val.size()},
+                    {"test", run.data.test.size()}, {"classes", run.data.test.num_classes()}};
+  report["model"] = {{"branch", run.config.component("model")}, {"loss", run.config.component("loss")},
+                     {"embedding_dim", branch.embedding_dim()}, {"distance", dist->name().empty() ? "trained" : dist->name()}};
+  report["verification"] = {{"auc", v.auc},
+                            {"eer", v.eer},
+                            {"eer_threshold", v.eer_threshold},
+                            {"accuracy", v.accuracy},
+                            {"threshold", v.threshold},
+                            {"threshold_from", v.threshold_from},
+                            {"tar_at_far", {{"1e-2", v.tar_far_1e2}, {"1e-3", v.tar_far_1e3}}},
+                            {"pairs", v.pairs},
+                            {"same_pairs", v.same_pairs}};
+  report["knn"] = {{"k1", knn_accuracy(test_emb, run.data.test.y, train_emb, run.data.train.y, 1, *dist)},
+                   {"k5", knn_accuracy(test_emb, run.data.test.y, train_emb, run.data.train.y, 5, *dist)}};
+  report["retrieval"] = {{"precision_at_1", ret.precision_at_1},
+                         {"map_at_r", ret.map_at_r},
+                         {"recall_at_1", ret.recall_at_k(1)},
+                         {"recall_at_5", ret.recall_at_k(5)},
+                         {"queries", ret.num_queries}};
+  report["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_file_atomic(run.dir + "/report.json", report.dump(2) + "\n");
+  return report;
+}
+
+}  // namespace siamese

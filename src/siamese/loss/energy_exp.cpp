@@ -1,0 +1,53 @@
+#include "siamese/loss/energy_exp.h"
+
+#include "siamese/core/error.h"
+#include "siamese/loss/common.h"
+
+namespace siamese {
+
+EnergyExpLoss::EnergyExpLoss(double q, double q_scale, std::string reducer, std::shared_ptr<Distance> distance)
+    : q_scale_(q_scale), reducer_(std::move(reducer)), distance_(std::move(distance)) {
+  register_module("distance", distance_);
+  q_ = register_buffer("q", torch::tensor(q, torch::kDouble));
+}
+
+void EnergyExpLoss::estimate_q(const torch::Tensor& embeddings) {
+  torch::NoGradGuard no_grad;
+  auto x = embeddings.slice(0, 0, std::min<int64_t>(embeddings.size(0), 2000));
+  SIAMESE_CHECK(x.size(0) >= 2, ConfigError, "energy_exp: estimating Q needs at least 2 embeddings (or set q)");
+  const double emax = distance_->pairwise(x, x).max().item<double>();
+  SIAMESE_CHECK(emax > 0, ConfigError,
+                "energy_exp: every sample embedding is identical, so Q cannot be estimated; set q explicitly");
+  q_.fill_(q_scale_ * emax);
+}
+
+void EnergyExpLoss::prepare(const torch::Tensor& sample_embeddings) {
+  if (q_.item<double>() <= 0) estimate_q(sample_embeddings);
+}
+
+torch::Tensor EnergyExpLoss::terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const {
+  const double Q = q_.item<double>();
+  SIAMESE_ASSERT(Q > 0, "energy_exp used before Q is known");
+  auto e = distance_->paired(a, b);
+  return torch::where(same, (2.0 / Q) * e.pow(2), (2.0 * Q) * torch::exp((-2.77 / Q) * e));
+}
+
+torch::Tensor EnergyExpLoss::forward(const LossInput& in) {
+  if (q_.item<double>() <= 0) estimate_q(in.embeddings.detach());
+  auto p = gather_pairs(in, "energy_exp");
+  return reduce_terms(terms(p.a, p.b, p.same), reducer_);
+}
+
+LossRegistry::Entry energy_exp_entry() {
+  return {"energy_exp",
+          "Chopra 2005: (2/Q)E² genuine, 2Q·exp(-2.77E/Q) impostor; E = L1 energy, Q its upper bound (fixed)",
+          {real("q", 0.0, "upper bound Q of the energy (0 = estimate once before training, then frozen)").at_least(0),
+           real("q_scale", 1.0, "when estimating: Q = q_scale × the largest energy in the sample").above(0),
+           reducer_param()},
+          [](const Params& p, const LossContext& ctx) {
+            return std::make_shared<EnergyExpLoss>(p.f("q"), p.f("q_scale"), p.s("reducer"),
+                                                   distance_or(ctx, "manhattan", "energy_exp"));
+          }};
+}
+
+}  // namespace siamese

@@ -1,0 +1,34 @@
+#include "siamese/loss/weighted_contrastive.h"
+
+#include "siamese/loss/common.h"
+
+namespace siamese {
+
+WeightedContrastiveLoss::WeightedContrastiveLoss(double margin, std::string reducer,
+                                                 std::shared_ptr<Distance> distance)
+    : margin_(margin), reducer_(std::move(reducer)), distance_(std::move(distance)) {
+  register_module("distance", distance_);
+}
+
+torch::Tensor WeightedContrastiveLoss::terms(const torch::Tensor& a, const torch::Tensor& b,
+                                             const torch::Tensor& same, const torch::Tensor& weight) const {
+  auto d2 = distance_->paired(a, b).pow(2);
+  return torch::where(same, weight * d2, torch::clamp_min(margin_ - d2, 0));
+}
+
+torch::Tensor WeightedContrastiveLoss::forward(const LossInput& in) {
+  auto p = gather_pairs(in, "weighted_contrastive");
+  return reduce_terms(terms(p.a, p.b, p.same, p.weight), reducer_);
+}
+
+LossRegistry::Entry weighted_contrastive_entry() {
+  return {"weighted_contrastive",
+          "Carlevaris-Bianco 2014: s_ij·d² matching (s_ij = Pairs::weight, default 1), max(m - d², 0) otherwise",
+          {real("margin", 1.0, "margin m on the squared distance (the paper's 1)").above(0), reducer_param("caffe")},
+          [](const Params& p, const LossContext& ctx) {
+            return std::make_shared<WeightedContrastiveLoss>(p.f("margin"), p.s("reducer"),
+                                                             distance_or(ctx, "euclidean", "weighted_contrastive"));
+          }};
+}
+
+}  // namespace siamese

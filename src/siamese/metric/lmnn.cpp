@@ -1,0 +1,229 @@
+#include "siamese/metric/lmnn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "siamese/core/error.h"
+
+namespace siamese {
+
+namespace {
+
+// Rows of the [n, n] distance matrix are built in blocks so memory stays O(block * n) for large n.
+constexpr int64_t kBlock = 1024;
+
+torch::Tensor squared_row_norms(const torch::Tensor& a) { return a.square().sum(1); }
+
+}  // namespace
+
+LmnnObjective::LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int64_t k, double mu) : mu_(mu) {
+  x_ = detail::check_xy(x, y, "lmnn");
+  y_ = y.to(torch::kInt64).contiguous();
+  SIAMESE_CHECK(k >= 1, ConfigError, "lmnn: k must be >= 1, got ", k);
+  SIAMESE_CHECK(mu >= 0 && mu <= 1, ConfigError, "lmnn: mu must be in [0, 1], got ", mu);
+  const int64_t n = x_.size(0);
+  torch::Tensor classes = std::get<0>(torch::_unique(y_, /*sorted=*/true));
+  int64_t smallest = n;
+  for (int64_t c = 0; c < classes.size(0); ++c)
+    smallest = std::min(smallest, (y_ == classes[c]).sum().item<int64_t>());
+  SIAMESE_CHECK(smallest >= 2, DataError, "lmnn: every class needs at least 2 examples (one has ", smallest, ")");
+  SIAMESE_CHECK(classes.size(0) >= 2, DataError, "lmnn: needs at least 2 classes");
+  k_ = std::min(k, smallest - 1);
+
+  targets_ = torch::empty({n, k_}, torch::kInt64);
+  for (int64_t c = 0; c < classes.size(0); ++c) {
+    torch::Tensor idx = (y_ == classes[c]).nonzero().squeeze(1);
+    torch::Tensor xc = x_.index_select(0, idx);
+    torch::Tensor sq = squared_row_norms(xc);
+    torch::Tensor dist = sq.unsqueeze(1) + sq.unsqueeze(0) - 2 * xc.matmul(xc.t());
+    // A point is never its own target neighbour, even when a duplicate sits at distance 0.
+    dist.fill_diagonal_(std::numeric_limits<double>::infinity());
+    torch::Tensor nearest = std::get<1>(dist.topk(k_, 1, /*largest=*/false, /*sorted=*/true));
+    targets_.index_copy_(0, idx, idx.index_select(0, nearest.reshape({-1})).reshape({-1, k_}));
+  }
+  torch::Tensor anchors = torch::arange(n, torch::kInt64).repeat_interleave(k_);
+  tdiff_ = x_.index_select(0, anchors) - x_.index_select(0, targets_.reshape({-1}));
+  pull_ = tdiff_.t().matmul(tdiff_);
+}
+
+LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
+  const int64_t n = x_.size(0);
+  torch::Tensor lx = x_.matmul(l.t());
+  torch::Tensor dt = tdiff_.matmul(l.t()).square().sum(1).view({n, k_});
+  torch::Tensor radius = std::get<0>(dt.max(1)) + 1.0;
+  // The expanded form |a|^2 + |b|^2 - 2ab loses a little precision; widen the radius slightly so the set
+  // stays a superset of the active pairs (membership only selects candidates, values use exact differences).
+  radius = radius * (1 + 1e-9) + 1e-9;
+  torch::Tensor sq = squared_row_norms(lx);
+  std::vector<torch::Tensor> anchors, impostors;
+  for (int64_t start = 0; start < n; start += kBlock) {
+    int64_t end = std::min(n, start + kBlock);
+    torch::Tensor rows = lx.slice(0, start, end);
+    torch::Tensor d = sq.slice(0, start, end).unsqueeze(1) + sq.unsqueeze(0) - 2 * rows.matmul(lx.t());
+    torch::Tensor mask = (d < radius.slice(0, start, end).unsqueeze(1)) &
+                         (y_.slice(0, start, end).unsqueeze(1) != y_.unsqueeze(0));
+    torch::Tensor nz = mask.nonzero();
+    anchors.push_back(nz.select(1, 0) + start);
+    impostors.push_back(nz.select(1, 1));
+  }
+  LmnnWorkingSet ws;
+  ws.anchor = torch::cat(anchors);
+  ws.impostor = torch::cat(impostors);
+  ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
+  return ws;
+}
+
+LmnnWorkingSet LmnnObjective::all_pairs() const {
+  torch::Tensor nz = (y_.unsqueeze(1) != y_.unsqueeze(0)).nonzero();
+  LmnnWorkingSet ws;
+  ws.anchor = nz.select(1, 0).contiguous();
+  ws.impostor = nz.select(1, 1).contiguous();
+  ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
+  return ws;
+}
+
+torch::Tensor LmnnObjective::hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
+  const int64_t n = x_.size(0);
+  torch::Tensor dt = tdiff_.matmul(l.t()).square().sum(1).view({n, k_});
+  torch::Tensor dc = ws.diff.matmul(l.t()).square().sum(1);
+  return 1.0 + dt.index_select(0, ws.anchor) - dc.unsqueeze(1);
+}
+
+double LmnnObjective::value(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
+  double pull = tdiff_.matmul(l.t()).square().sum().item<double>();
+  double push = ws.anchor.numel() ? hinge_args(l, ws).clamp_min(0).sum().item<double>() : 0.0;
+  return (1 - mu_) * pull + mu_ * push;
+}
+
+torch::Tensor LmnnObjective::gradient(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
+  torch::Tensor g = (1 - mu_) * pull_;
+  if (ws.anchor.numel()) {
+    torch::Tensor active = (hinge_args(l, ws) > 0).to(torch::kFloat64);  // [p, k]
+    // Each active (i, j, l) adds C_ij and subtracts C_il: weight the target differences by how many active
+    // impostors they have and the impostor differences by how many targets they beat.
+    torch::Tensor target_weight = torch::zeros({x_.size(0), k_}, torch::kFloat64);
+    target_weight.index_add_(0, ws.anchor, active);
+    torch::Tensor tw = target_weight.reshape({-1, 1});
+    torch::Tensor cw = active.sum(1, /*keepdim=*/true);
+    g = g + mu_ * ((tdiff_ * tw).t().matmul(tdiff_) - (ws.diff * cw).t().matmul(ws.diff));
+  }
+  return 2 * l.matmul(g);
+}
+
+int64_t LmnnObjective::active_triplets(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
+  return ws.anchor.numel() ? (hinge_args(l, ws) > 0).sum().item<int64_t>() : 0;
+}
+
+double LmnnObjective::value(const torch::Tensor& l) const { return value(l, candidates(l)); }
+torch::Tensor LmnnObjective::gradient(const torch::Tensor& l) const { return gradient(l, candidates(l)); }
+int64_t LmnnObjective::active_triplets(const torch::Tensor& l) const { return active_triplets(l, candidates(l)); }
+
+torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::string& init) {
+  const int64_t d = x.size(1);
+  SIAMESE_CHECK(rank >= 1 && rank <= d, ConfigError, "lmnn: rank must be in [1, ", d, "], got ", rank);
+  if (init == "identity") return torch::eye(rank, d, torch::kFloat64);
+  SIAMESE_CHECK(init == "pca", ConfigError, "lmnn: unknown init '", init, "' (known: pca, identity)");
+  torch::Tensor xc = x - x.mean(0, true);
+  torch::Tensor cov = xc.t().matmul(xc) / std::max<int64_t>(1, x.size(0) - 1);
+  auto [evals, evecs] = torch::linalg::eigh(cov, "L");
+  // eigh sorts ascending; the top directions are the last columns.
+  return evecs.flip({1}).slice(1, 0, rank).t().contiguous();
+}
+
+FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt) {
+  LmnnObjective obj(x, y, opt.k, opt.mu);
+  const torch::Tensor& xd = obj.x();
+  const int64_t rank = opt.rank > 0 ? opt.rank : xd.size(1);
+  torch::Tensor l = lmnn_initial_l(xd, rank, opt.init);
+
+  FitResult res;
+  if (obj.k() < opt.k)
+    res.message = str("k reduced to ", obj.k(), " (smallest class has ", obj.k() + 1, " examples); ");
+  LmnnWorkingSet ws = obj.candidates(l);
+  double f = obj.value(l, ws);
+  torch::Tensor grad = obj.gradient(l, ws);
+  auto auto_step = [&] {
+    double gn = grad.norm().item<double>();
+    return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
+  };
+  double lr = opt.initial_step > 0 ? opt.initial_step : auto_step();
+  res.status = FitStatus::kMaxIterations;
+  int64_t since_recheck = 0;
+  int64_t it = 0;
+  bool done = false;
+  while (!done && it < opt.max_iter) {
+    ++it;
+    torch::Tensor l_new = l - lr * grad;
+    double f_new = obj.value(l_new, ws);
+    bool accepted = f_new < f;
+    double rel = accepted ? (f - f_new) / std::max(std::abs(f), 1e-300) : 0.0;
+    if (accepted) {
+      l = l_new;
+      f = f_new;
+      lr *= opt.step_growth;
+      ++since_recheck;
+    } else {
+      lr *= 0.5;
+    }
+    const bool small_change = accepted && rel < opt.conv_tol;
+    const bool step_collapsed = !accepted && lr * grad.norm().item<double>() < 1e-12 * l.norm().item<double>();
+    if (since_recheck >= opt.recheck_every || small_change || step_collapsed) {
+      // Impostors outside the working set may have entered: recompute it at the current L. If the exact
+      // objective equals the working-set one, nothing was missed and the convergence test is genuine.
+      ws = obj.candidates(l);
+      double f_exact = obj.value(l, ws);
+      const bool same = std::abs(f_exact - f) <= opt.conv_tol * std::max(std::abs(f_exact), 1e-300);
+      f = f_exact;
+      since_recheck = 0;
+      if (small_change && same) {
+        res.status = FitStatus::kConverged;
+        done = true;
+      } else if (step_collapsed && same) {
+        res.status = FitStatus::kStalled;
+        res.message += "the step size collapsed before the relative change fell below conv_tol";
+        done = true;
+      }
+      grad = obj.gradient(l, ws);
+      if (step_collapsed && !done) lr = auto_step();
+    } else if (accepted) {
+      grad = obj.gradient(l, ws);
+    }
+  }
+  res.iterations = it;
+  res.objective = f;
+  res.model.L = l;
+  if (res.status == FitStatus::kMaxIterations)
+    res.message += str("stopped after ", opt.max_iter, " iterations (relative change still >= ", opt.conv_tol, ")");
+  return res;
+}
+
+Schema lmnn_schema() {
+  return {
+      integer("k", 3, "target neighbours per point (same label, input-space Euclidean)").at_least(1),
+      real("mu", 0.5, "weight of the impostor hinge term; the pull term gets 1 - mu").at_least(0).at_most(1),
+      integer("max_iter", 1000, "gradient steps (accepted or rejected)").at_least(1),
+      real("conv_tol", 1e-6, "relative objective change that triggers the convergence check").above(0),
+      integer("recheck_every", 10, "iterations between recomputations of the impostor working set").at_least(1),
+      real("initial_step", 0.0, "initial step size; 0 = move L by 1 % of its norm").at_least(0),
+      real("step_growth", 1.01, "step-size factor after a successful step").at_least(1),
+      integer("rank", 0, "rows of L (output dimension); 0 = input dimension").at_least(0),
+      text("init", "pca", "initial L").one_of({"pca", "identity"}),
+  };
+}
+
+FitResult LmnnLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
+  LmnnOptions o;
+  o.k = p_.i("k");
+  o.mu = p_.f("mu");
+  o.max_iter = p_.i("max_iter");
+  o.conv_tol = p_.f("conv_tol");
+  o.recheck_every = p_.i("recheck_every");
+  o.initial_step = p_.f("initial_step");
+  o.step_growth = p_.f("step_growth");
+  o.rank = p_.i("rank");
+  o.init = p_.s("init");
+  return fit_lmnn(x, y, o);
+}
+
+}  // namespace siamese

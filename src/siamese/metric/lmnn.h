@@ -1,0 +1,94 @@
+// LMNN: Weinberger, Blitzer & Saul, "Distance metric learning for large margin nearest neighbor
+// classification" (NIPS 2005; JMLR 2009).
+//
+// Target neighbours j ~> i: the k nearest same-label points of x_i in the input space (Euclidean, never i
+// itself), fixed before learning. With the SQUARED distance D_L(a, b) = ||L (a - b)||^2 the objective is
+//     eps(L) = (1 - mu) sum_{i, j~>i} D_L(x_i, x_j)
+//            +      mu  sum_{i, j~>i} sum_{l: y_l != y_i} [1 + D_L(x_i, x_j) - D_L(x_i, x_l)]_+ .
+// Its (sub)gradient is d eps / dL = 2 L G with C_ab = (x_a - x_b)(x_a - x_b)^T and
+//     G = (1 - mu) sum_{i, j~>i} C_ij + mu sum_{(i,j,l) active} (C_ij - C_il),
+// where a triplet is active when its hinge argument is > 0 (the kink itself counts as inactive).
+//
+// Solver (JMLR special-purpose solver, on L as in metric-learn): gradient steps on L; the working set of
+// candidate impostor pairs (i, l) with D_L(x_i, x_l) < max_j D_L(x_i, x_j) + 1 (a superset of every active
+// triplet at that L) is recomputed every `recheck_every` iterations and before declaring convergence; the
+// step grows by `step_growth` after a step that lowers the objective and halves (step rejected) otherwise.
+// L may have fewer rows than columns (output rank); it starts at the top principal directions (pca) or at
+// the first rows of the identity.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+
+#include "siamese/core/params.h"
+#include "siamese/metric/learner.h"
+
+namespace siamese {
+
+// Candidate impostor pairs (i, l), y_i != y_l, with their input-space differences.
+struct LmnnWorkingSet {
+  torch::Tensor anchor;    // i [p] int64
+  torch::Tensor impostor;  // l [p] int64
+  torch::Tensor diff;      // x_i - x_l [p, d] float64
+};
+
+// Requires x [n, d], y [n], every class with >= 2 examples; k >= 1 (reduced to the smallest class size - 1
+// when a class is smaller than k + 1), mu in [0, 1].
+class LmnnObjective {
+ public:
+  LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int64_t k, double mu);
+
+  int64_t k() const { return k_; }
+  const torch::Tensor& targets() const { return targets_; }  // [n, k] int64, same label, never the row itself
+  const torch::Tensor& x() const { return x_; }
+
+  // Exact objective and subgradient at L [r, d].
+  double value(const torch::Tensor& l) const;
+  torch::Tensor gradient(const torch::Tensor& l) const;
+  int64_t active_triplets(const torch::Tensor& l) const;
+
+  // Working-set versions: only triplets (i, j~>i, l) with (i, l) in `ws` count.
+  LmnnWorkingSet candidates(const torch::Tensor& l) const;  // every pair that can be active at l
+  LmnnWorkingSet all_pairs() const;                          // every different-label pair (small n only)
+  double value(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
+  torch::Tensor gradient(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
+  int64_t active_triplets(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
+
+ private:
+  torch::Tensor hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const;  // [p, k]
+  torch::Tensor x_, y_, targets_;
+  torch::Tensor tdiff_;  // x_i - x_j for every (i, j~>i), row i * k + slot [n * k, d]
+  torch::Tensor pull_;   // sum over targets of C_ij [d, d]
+  int64_t k_;
+  double mu_;
+};
+
+struct LmnnOptions {
+  int64_t k = 3;
+  double mu = 0.5;
+  int64_t max_iter = 1000;
+  double conv_tol = 1e-6;      // relative objective change that triggers the convergence check
+  int64_t recheck_every = 10;  // iterations between working-set recomputations
+  double initial_step = 0;     // 0: first step moves L by 1 % of its Frobenius norm
+  double step_growth = 1.01;
+  int64_t rank = 0;            // rows of L; 0 = input dimension
+  std::string init = "pca";    // pca | identity
+};
+FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt = {});
+
+// Initial L [rank, d]: top principal directions (unit rows) or the first rows of the identity.
+torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::string& init);
+
+Schema lmnn_schema();
+class LmnnLearner : public MetricLearner {
+ public:
+  explicit LmnnLearner(const Params& p) : p_(p) {}
+  FitResult fit(const torch::Tensor& x, const torch::Tensor& y) const override;
+
+ private:
+  Params p_;
+};
+
+}  // namespace siamese

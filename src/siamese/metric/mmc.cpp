@@ -1,0 +1,309 @@
+#include "siamese/metric/mmc.h"
+
+#include <cmath>
+#include <limits>
+
+#include "siamese/core/error.h"
+
+namespace siamese {
+
+namespace {
+
+torch::Tensor pair_differences(const torch::Tensor& x, const torch::Tensor& pairs) {
+  torch::Tensor p = pairs.to(torch::kInt64);
+  SIAMESE_CHECK(p.dim() == 2 && p.size(1) == 2, DataError, "pairs must have shape [p, 2], got ", p.sizes());
+  SIAMESE_CHECK(p.numel() == 0 || (p.min().item<int64_t>() >= 0 && p.max().item<int64_t>() < x.size(0)),
+                DataError, "pair indices must lie in [0, ", x.size(0), ")");
+  return x.index_select(0, p.select(1, 0)) - x.index_select(0, p.select(1, 1));
+}
+
+double frobenius_dot(const torch::Tensor& a, const torch::Tensor& b) { return (a * b).sum().item<double>(); }
+
+// L with L^T L = A for a PSD A: rows sqrt(lambda_k) v_k^T, largest eigenvalue first.
+torch::Tensor factor_psd(const torch::Tensor& a) {
+  auto [evals, evecs] = torch::linalg::eigh(0.5 * (a + a.t()), "L");
+  torch::Tensor s = evals.clamp_min(0).sqrt().flip({0});
+  return s.unsqueeze(1) * evecs.flip({1}).t();
+}
+
+void check_pairs(const PairSets& pairs) {
+  SIAMESE_CHECK(pairs.similar.defined() && pairs.similar.size(0) > 0, DataError, "MMC needs at least one similar pair");
+  SIAMESE_CHECK(pairs.dissimilar.defined() && pairs.dissimilar.size(0) > 0, DataError,
+                "MMC needs at least one dissimilar pair");
+}
+
+torch::Tensor as_features(const torch::Tensor& x) {
+  SIAMESE_CHECK(x.defined() && x.dim() == 2 && x.size(0) > 0 && x.size(1) > 0, DataError,
+                "features must be a non-empty [n, d] tensor, got ", x.defined() ? x.sizes() : torch::IntArrayRef{});
+  return x.to(torch::kFloat64).contiguous();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// Full A.
+
+MmcFullObjective::MmcFullObjective(const torch::Tensor& x, const PairSets& pairs) {
+  check_pairs(pairs);
+  torch::Tensor xd = as_features(x);
+  torch::Tensor ds = pair_differences(xd, pairs.similar);
+  dd_ = pair_differences(xd, pairs.dissimilar);
+  w_ = ds.t().matmul(ds);
+}
+
+double MmcFullObjective::f(const torch::Tensor& a) const { return frobenius_dot(w_, a); }
+
+double MmcFullObjective::g(const torch::Tensor& a) const {
+  // d^T A d can be a tiny negative number for a numerically PSD A; clamp before the square root.
+  return (dd_.matmul(a) * dd_).sum(1).clamp_min(0).sqrt().sum().item<double>();
+}
+
+torch::Tensor MmcFullObjective::grad_g(const torch::Tensor& a) const {
+  torch::Tensor dist = (dd_.matmul(a) * dd_).sum(1).clamp_min(0).sqrt();
+  // Pairs at distance 0 have no gradient (sqrt is not differentiable there); leave them out.
+  torch::Tensor weight = torch::where(dist > 1e-12, 0.5 / dist.clamp_min(1e-12), torch::zeros_like(dist));
+  return (dd_ * weight.unsqueeze(1)).t().matmul(dd_);
+}
+
+torch::Tensor project_half_space(const torch::Tensor& a, const torch::Tensor& w, double t) {
+  double ww = frobenius_dot(w, w);
+  SIAMESE_ASSERT(ww > 0, "half-space normal W is zero");
+  double wa = frobenius_dot(w, a);
+  if (wa <= t) return a;
+  return a + ((t - wa) / ww) * w;
+}
+
+torch::Tensor project_psd(const torch::Tensor& a) {
+  torch::Tensor sym = 0.5 * (a + a.t());
+  auto [evals, evecs] = torch::linalg::eigh(sym, "L");
+  torch::Tensor out = (evecs * evals.clamp_min(0).unsqueeze(0)).matmul(evecs.t());
+  // Rounding in the product can leave a 1e-17 asymmetry; symmetrise again so callers see an exact symmetric A.
+  return 0.5 * (out + out.t());
+}
+
+FitResult fit_mmc_full(const torch::Tensor& x, const PairSets& pairs, const MmcFullOptions& opt) {
+  MmcFullObjective obj(x, pairs);
+  const int64_t d = obj.dim();
+  const torch::Tensor& w = obj.W();
+  const double ww = frobenius_dot(w, w);
+  SIAMESE_CHECK(ww > 0, DataError, "MMC: every similar pair has identical points; nothing to learn from S");
+  const double t = opt.bound_fraction * w.diagonal().sum().item<double>();
+
+  // Ascent direction: grad g with its component along grad f = W removed, unit Frobenius norm. Using it keeps
+  // the active constraint f = t (to first order) while increasing g.
+  auto direction = [&](const torch::Tensor& a) {
+    torch::Tensor gg = obj.grad_g(a);
+    torch::Tensor m = gg - (frobenius_dot(gg, w) / ww) * w;
+    double norm = m.norm().item<double>();
+    return norm > 0 ? m / norm : m;
+  };
+
+  torch::Tensor a = torch::eye(d, torch::kFloat64);
+  torch::Tensor a_last = a.clone();
+  torch::Tensor m = direction(a);
+  double alpha = opt.initial_step;
+  double g_last = -std::numeric_limits<double>::infinity();
+  bool any_success = false;
+  FitResult res;
+  res.status = FitStatus::kMaxIterations;
+  int64_t it = 0;
+  for (; it < opt.max_iter; ++it) {
+    bool satisfied = false;
+    for (int64_t cycle = 0; cycle < opt.max_proj; ++cycle) {
+      a = project_psd(project_half_space(a, w, t));
+      if ((frobenius_dot(w, a) - t) / t < opt.proj_tol) {
+        satisfied = true;
+        break;
+      }
+    }
+    double g_now = obj.g(a);
+    if (satisfied && (!any_success || g_now > g_last)) {
+      any_success = true;
+      alpha *= 1.05;
+      a_last = a;
+      g_last = g_now;
+      m = direction(a);
+      a = a + alpha * m;
+    } else {
+      alpha *= 0.5;
+      a = a_last + alpha * m;
+    }
+    double base = a_last.norm().item<double>();
+    double delta = alpha * m.norm().item<double>() / (base > 0 ? base : 1.0);
+    if (delta < opt.conv_tol) {
+      ++it;
+      res.status = FitStatus::kConverged;
+      break;
+    }
+  }
+  res.iterations = it;
+  if (!any_success) {
+    res.status = FitStatus::kStalled;
+    res.message = "the alternating projections never satisfied the constraint; returning the identity";
+    res.model.L = torch::eye(d, torch::kFloat64);
+    return res;
+  }
+  res.objective = g_last;
+  res.model.L = factor_psd(a_last);
+  if (res.status == FitStatus::kMaxIterations)
+    res.message = str("stopped after ", opt.max_iter, " iterations (relative step still >= ", opt.conv_tol, ")");
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Diagonal A.
+
+MmcDiagObjective::MmcDiagObjective(const torch::Tensor& x, const PairSets& pairs, double c) : c_(c) {
+  check_pairs(pairs);
+  torch::Tensor xd = as_features(x);
+  s_sum_ = pair_differences(xd, pairs.similar).square().sum(0);
+  d_sq_ = pair_differences(xd, pairs.dissimilar).square();
+}
+
+double MmcDiagObjective::value(const torch::Tensor& a) const {
+  double s = d_sq_.matmul(a).clamp_min(0).sqrt().sum().item<double>();
+  if (!(s > 0)) return std::numeric_limits<double>::infinity();
+  return s_sum_.dot(a).item<double>() - c_ * std::log(s);
+}
+
+torch::Tensor MmcDiagObjective::gradient(const torch::Tensor& a) const {
+  torch::Tensor dist = d_sq_.matmul(a).clamp_min(0).sqrt();
+  double s = dist.sum().item<double>();
+  torch::Tensor inv = torch::where(dist > 1e-12, 0.5 / dist.clamp_min(1e-12), torch::zeros_like(dist));
+  torch::Tensor grad_log_s = d_sq_.t().matmul(inv) / s;
+  return s_sum_ - c_ * grad_log_s;
+}
+
+torch::Tensor MmcDiagObjective::hessian(const torch::Tensor& a) const {
+  torch::Tensor dist = d_sq_.matmul(a).clamp_min(0).sqrt();
+  double s = dist.sum().item<double>();
+  torch::Tensor pos = dist > 1e-12;
+  torch::Tensor safe = dist.clamp_min(1e-12);
+  torch::Tensor inv = torch::where(pos, 0.5 / safe, torch::zeros_like(dist));
+  torch::Tensor inv3 = torch::where(pos, 0.25 / safe.pow(3), torch::zeros_like(dist));
+  torch::Tensor gl = d_sq_.t().matmul(inv) / s;                                  // grad log s
+  torch::Tensor second = (d_sq_ * inv3.unsqueeze(1)).t().matmul(d_sq_) / s;     // -(d2 s)/s
+  return c_ * (second + torch::outer(gl, gl));
+}
+
+FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcDiagOptions& opt) {
+  MmcDiagObjective obj(x, pairs, opt.c);
+  const int64_t d = obj.dim();
+  torch::Tensor a = torch::ones({d}, torch::kFloat64);
+  double value = obj.value(a);
+  SIAMESE_CHECK(std::isfinite(value), DataError, "MMC-diag: every dissimilar pair has identical points");
+  FitResult res;
+  res.status = FitStatus::kMaxIterations;
+  torch::Tensor ridge = opt.ridge * torch::eye(d, torch::kFloat64);
+
+  // Backtracking on lambda in {1, 1/2, 1/4, ...} along -dir with a clamped at 0; then, like the reference
+  // code, keep halving while the objective still improves. Returns false when no lambda decreases g.
+  auto line_search = [&](const torch::Tensor& dir, torch::Tensor& a_out, double& v_out) {
+    double lambda = 1.0;
+    torch::Tensor cand = (a - lambda * dir).clamp_min(0);
+    double v = obj.value(cand);
+    int64_t h = 0;
+    while (!(v < value) && h < opt.max_halvings) {
+      lambda *= 0.5;
+      cand = (a - lambda * dir).clamp_min(0);
+      v = obj.value(cand);
+      ++h;
+    }
+    if (!(v < value)) return false;
+    for (; h < opt.max_halvings; ++h) {
+      torch::Tensor next = (a - 0.5 * lambda * dir).clamp_min(0);
+      double vn = obj.value(next);
+      if (!(vn < v)) break;
+      lambda *= 0.5;
+      cand = next;
+      v = vn;
+    }
+    a_out = cand;
+    v_out = v;
+    return true;
+  };
+
+  int64_t it = 0;
+  for (; it < opt.max_iter; ++it) {
+    torch::Tensor grad = obj.gradient(a);
+    torch::Tensor h = obj.hessian(a) + ridge;
+    torch::Tensor step = torch::linalg::solve(h, grad.unsqueeze(1), true).squeeze(1);
+    torch::Tensor a_new;
+    double v_new = value;
+    // The clamped Newton step need not descend when some a_k sit at 0; fall back to the gradient then.
+    bool ok = line_search(step, a_new, v_new) || line_search(grad, a_new, v_new);
+    if (!ok) {
+      ++it;
+      res.status = FitStatus::kStalled;
+      res.message = "no step along the Newton or gradient direction decreases the objective";
+      break;
+    }
+    double rel = std::abs(value - v_new) / std::max(std::abs(v_new), 1e-300);
+    a = a_new;
+    value = v_new;
+    if (rel < opt.conv_tol) {
+      ++it;
+      res.status = FitStatus::kConverged;
+      break;
+    }
+  }
+  res.iterations = it;
+  res.objective = value;
+  res.model.L = torch::diag(a.sqrt());
+  if (res.status == FitStatus::kMaxIterations)
+    res.message = str("stopped after ", opt.max_iter, " Newton steps (relative change still >= ", opt.conv_tol, ")");
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Registry adapter.
+
+Schema mmc_schema(bool diagonal) {
+  Schema s = {
+      text("similar", "all", "similar pairs S from labels: all same-class pairs, or Xing's much (K_c ~ 0.7 N) / "
+                             "little (K_c ~ 0.9 N)")
+          .one_of({"all", "much", "little"}),
+      text("dissimilar", "different-class", "dissimilar pairs D: different-class pairs or all pairs not in S (Xing)")
+          .one_of({"different-class", "not-similar"}),
+      integer("max_pairs", 20000, "random cap on |S| and on |D| (0 = no cap)").at_least(0),
+      integer("seed", 0, "seed for drawing and capping pairs").at_least(0),
+      integer("max_iter", 100, diagonal ? "Newton steps" : "outer gradient-ascent steps").at_least(1),
+      real("conv_tol", 1e-3, diagonal ? "relative objective change that stops Newton"
+                                      : "relative step ||alpha M|| / ||A|| that stops the ascent")
+          .above(0),
+  };
+  if (diagonal) {
+    s.push_back(real("c", 1.0, "weight of the log term of the surrogate").above(0));
+    s.push_back(real("ridge", 1e-6, "added to the Hessian diagonal").at_least(0));
+  } else {
+    s.push_back(integer("max_proj", 10000, "alternating-projection cycles per step").at_least(1));
+    s.push_back(real("proj_tol", 0.01, "relative violation of sum_S d^2 <= t accepted after projecting").above(0));
+    s.push_back(real("initial_step", 0.1, "initial step size alpha").above(0));
+    s.push_back(real("bound_fraction", 0.01, "t = bound_fraction * sum_S ||d||^2 (scale only)").above(0));
+  }
+  return s;
+}
+
+FitResult MmcLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
+  torch::Tensor xd = detail::check_xy(x, y, diagonal_ ? "mmc-diag" : "mmc");
+  PairSets pairs = pairs_from_labels(y, p_.s("similar"), p_.s("dissimilar"), p_.i("max_pairs"),
+                                     static_cast<uint64_t>(p_.i("seed")));
+  if (diagonal_) {
+    MmcDiagOptions o;
+    o.max_iter = p_.i("max_iter");
+    o.conv_tol = p_.f("conv_tol");
+    o.c = p_.f("c");
+    o.ridge = p_.f("ridge");
+    return fit_mmc_diag(xd, pairs, o);
+  }
+  MmcFullOptions o;
+  o.max_iter = p_.i("max_iter");
+  o.conv_tol = p_.f("conv_tol");
+  o.max_proj = p_.i("max_proj");
+  o.proj_tol = p_.f("proj_tol");
+  o.initial_step = p_.f("initial_step");
+  o.bound_fraction = p_.f("bound_fraction");
+  return fit_mmc_full(xd, pairs, o);
+}
+
+}  // namespace siamese

@@ -1,0 +1,61 @@
+// Training diagnostics of sampling and mining, for metrics.jsonl, and a one-time collapse warning.
+//
+// batch_diagnostics() adds to a metrics row, from a batch's detached embeddings and the tuples the loss got:
+//   pos_dist, neg_dist   mean distance of the positive / negative pairs (for a similarity: mean similarity)
+//   dist_gap             neg_dist − pos_dist (for a similarity pos − neg): > 0 when the classes separate
+//   active_fraction      share of tuples with a non-zero hinge for `margin`: a triplet is active when
+//                        d(a,n) < d(a,p) + margin, a negative pair when d < margin, a positive pair when
+//                        d > 0 (positive terms of pair losses never switch off)
+//   num_pairs / num_triplets, emb_norm (mean L2 norm), emb_spread (RMS distance to the batch centroid)
+// Pairs are taken from input.pairs, else from input.triplets (a,p)/(a,n), else all pairs of input.labels;
+// triplets from input.triplets when present (active_fraction then counts triplets). Fields whose tuples
+// are absent (no negative pair, say) are left out of the row. Nothing here builds a graph.
+//
+// CollapseMonitor::check(row) looks at successive rows (that hold "iter", "loss" and the fields above) and
+// returns a warning text exactly once, the first time either holds:
+//   (a) all embeddings within ε of each other: emb_spread <= epsilon · max(1, emb_norm);
+//   (b) the loss is stuck with everything active: active_fraction >= active_threshold on `patience`
+//       successive rows whose losses all lie within loss_tolerance (relative) of the first of them.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <deque>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "siamese/distance/distance.h"
+#include "siamese/loss/loss.h"
+
+namespace siamese {
+
+struct DiagnosticsOptions {
+  double margin = 1.0;  // the loss's margin, for active_fraction
+};
+
+void batch_diagnostics(const torch::Tensor& embeddings, const LossInput& input, const Distance& dist,
+                       nlohmann::json& row, const DiagnosticsOptions& options = {});
+
+struct CollapseOptions {
+  double epsilon = 1e-3;          // (a): relative spread below which the embeddings count as one point
+  double active_threshold = 0.99; // (b): share of active tuples that counts as "everything active"
+  int64_t patience = 5;           // (b): successive rows
+  double loss_tolerance = 0.01;   // (b): relative change of the loss that counts as "stuck"
+};
+
+class CollapseMonitor {
+ public:
+  explicit CollapseMonitor(CollapseOptions o = {}) : o_(o) {}
+  // The warning (with a suggestion) the first time a collapse shows; nullopt otherwise and ever after.
+  std::optional<std::string> check(const nlohmann::json& row);
+  bool fired() const { return fired_; }
+
+ private:
+  CollapseOptions o_;
+  bool fired_ = false;
+  std::deque<double> stuck_losses_;
+};
+
+}  // namespace siamese

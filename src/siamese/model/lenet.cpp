@@ -1,0 +1,51 @@
+#include "siamese/model/lenet.h"
+
+#include "siamese/core/error.h"
+
+namespace siamese {
+
+LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, int64_t c1, int64_t c2,
+                         int64_t hidden, int64_t ip2)
+    : dim_(embedding_dim) {
+  SIAMESE_CHECK(s.size() == 3, ConfigError, "branch 'lenet' needs image input [C, H, W]; the data has ",
+                s.size() - 0, "-d rows (use branch 'mlp' for feature vectors)");
+  SIAMESE_CHECK(s[1] >= 16 && s[2] >= 16, ConfigError, "branch 'lenet' needs images of at least 16x16, got ",
+                s[1], "x", s[2]);
+  conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(s[0], c1, 5)));
+  conv2_ = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(c1, c2, 5)));
+  const int64_t h = ((s[1] - 4) / 2 - 4) / 2, w = ((s[2] - 4) / 2 - 4) / 2;
+  ip1_ = register_module("ip1", torch::nn::Linear(c2 * h * w, hidden));
+  ip2_ = register_module("ip2", torch::nn::Linear(hidden, ip2));
+  feat_ = register_module("feat", torch::nn::Linear(ip2, embedding_dim));
+  for (auto& kv : named_parameters()) {
+    if (kv.key().find("bias") != std::string::npos) {
+      torch::NoGradGuard g;
+      kv.value().zero_();
+    } else {
+      caffe_xavier_(kv.value());
+    }
+  }
+}
+
+torch::Tensor LeNetBranch::forward(torch::Tensor x) {
+  x = torch::max_pool2d(conv1_->forward(x), 2, 2);
+  x = torch::max_pool2d(conv2_->forward(x), 2, 2);
+  x = torch::relu(ip1_->forward(x.flatten(1)));
+  return feat_->forward(ip2_->forward(x));
+}
+
+BranchRegistry::Entry lenet_entry() {
+  return {"lenet",
+          "Caffe mnist_siamese LeNet: conv20@5 pool conv50@5 pool ip500 relu ip10 feat D (xavier fan_in init)",
+          {integer("embedding_dim", 2, "output width D (the 'feat' layer)").at_least(1),
+           integer("conv1", 20, "filters of conv1").at_least(1),
+           integer("conv2", 50, "filters of conv2").at_least(1),
+           integer("hidden", 500, "width of ip1").at_least(1),
+           integer("ip2", 10, "width of ip2").at_least(1)},
+          [](const Params& p, const std::vector<int64_t>& shape) {
+            return std::make_shared<LeNetBranch>(shape, p.i("embedding_dim"), p.i("conv1"), p.i("conv2"),
+                                                 p.i("hidden"), p.i("ip2"));
+          }};
+}
+
+}  // namespace siamese

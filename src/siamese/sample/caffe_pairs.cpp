@@ -1,0 +1,47 @@
+#include "siamese/sample/caffe_pairs.h"
+
+#include <random>
+
+namespace siamese {
+
+void CaffePairsSampler::reset(const TensorDataset& train, uint64_t seed) {
+  const int64_t n = train.size();
+  const int64_t p = num_pairs_ > 0 ? num_pairs_ : n;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int64_t> pick(0, n - 1);
+  i_.resize(p);
+  j_.resize(p);
+  for (int64_t k = 0; k < p; ++k) {
+    i_[k] = pick(rng);
+    j_[k] = pick(rng);
+  }
+  y_ = train.y;
+}
+
+Batch CaffePairsSampler::batch(int64_t iteration) const {
+  const int64_t p = static_cast<int64_t>(i_.size());
+  std::vector<int64_t> rows(2 * batch_);
+  for (int64_t k = 0; k < batch_; ++k) {
+    const int64_t idx = (iteration * batch_ + k) % p;
+    rows[k] = i_[idx];
+    rows[batch_ + k] = j_[idx];
+  }
+  Batch b;
+  b.rows = torch::tensor(rows, torch::kLong);
+  b.labels = y_.index_select(0, b.rows);
+  Pairs pairs;
+  pairs.first = torch::arange(batch_, torch::kLong);
+  pairs.second = torch::arange(batch_, 2 * batch_, torch::kLong);
+  pairs.same = b.labels.slice(0, 0, batch_) == b.labels.slice(0, batch_, 2 * batch_);
+  b.pairs = pairs;
+  return b;
+}
+
+SamplerRegistry::Entry caffe_pairs_entry() {
+  return {"caffe_pairs", "Caffe's fixed random pairs: drawn once (seeded), iterated in order, ~1/C similar",
+          {integer("batch_size", 64, "pairs per batch").at_least(1),
+           integer("num_pairs", 0, "pairs generated once (0 = as many as training images, as Caffe)").at_least(0)},
+          [](const Params& p) { return std::make_shared<CaffePairsSampler>(p.i("batch_size"), p.i("num_pairs")); }};
+}
+
+}  // namespace siamese

@@ -1,0 +1,34 @@
+#include "siamese/sample/sample_util.h"
+
+namespace siamese::sample_detail {
+
+namespace {
+uint64_t splitmix(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+uint64_t mix_seed(uint64_t seed, uint64_t stream, uint64_t index) {
+  return splitmix(splitmix(splitmix(seed) ^ stream) ^ index);
+}
+
+std::vector<std::vector<int64_t>> rows_by_class(const torch::Tensor& y) {
+  auto yc = y.to(torch::kLong).contiguous();
+  const int64_t n = yc.numel();
+  const int64_t* yp = yc.data_ptr<int64_t>();
+  int64_t classes = 0;
+  for (int64_t k = 0; k < n; ++k) classes = std::max(classes, yp[k] + 1);
+  std::vector<std::vector<int64_t>> out(static_cast<size_t>(classes));
+  for (int64_t k = 0; k < n; ++k) out[static_cast<size_t>(yp[k])].push_back(k);
+  return out;
+}
+
+torch::Tensor to_long_tensor(const std::vector<int64_t>& v) {
+  if (v.empty()) return torch::empty({0}, torch::kLong);
+  return torch::tensor(v, torch::kLong);
+}
+
+}  // namespace siamese::sample_detail

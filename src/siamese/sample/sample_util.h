@@ -1,0 +1,32 @@
+// Small helpers shared by the samplers: seeded generators that depend only on (seed, stream, index), so
+// batch(t) stays a pure function of t, and per-class row lists.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace siamese::sample_detail {
+
+// A well-mixed 64-bit value of (seed, stream, index) (SplitMix64 finaliser over each input in turn).
+uint64_t mix_seed(uint64_t seed, uint64_t stream, uint64_t index);
+
+// A generator for (seed, stream, index); different streams of one sampler never share a sequence.
+inline std::mt19937_64 make_rng(uint64_t seed, uint64_t stream, uint64_t index) {
+  return std::mt19937_64(mix_seed(seed, stream, index));
+}
+
+// Rows of each class: result[c] lists the rows with label c, in increasing order (classes 0..max(y)).
+std::vector<std::vector<int64_t>> rows_by_class(const torch::Tensor& y);
+
+// Uniform integer in [0, n).
+inline int64_t uniform_below(std::mt19937_64& rng, int64_t n) {
+  return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+}
+
+// A Batch's `rows` / `labels` from a row list.
+torch::Tensor to_long_tensor(const std::vector<int64_t>& v);
+
+}  // namespace siamese::sample_detail

@@ -1,0 +1,50 @@
+// A run: a recipe resolved into components, and its run directory.
+//
+// runs/<name>/ holds config.toml (the resolved recipe, every default filled in), metrics.jsonl (one JSON
+// object per logged iteration), checkpoint.pt (atomic, latest), model.pt (final weights), report.json
+// (siamese eval) and the plots. Everything needed to rebuild the model is in config.toml + model.pt.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "siamese/core/config.h"
+#include "siamese/data/dataset.h"
+#include "siamese/distance/distance.h"
+#include "siamese/loss/loss.h"
+#include "siamese/model/branch.h"
+
+namespace siamese {
+
+struct Model {
+  std::shared_ptr<Branch> branch;
+  std::shared_ptr<Distance> distance;  // the recipe's [distance], or null
+  std::shared_ptr<Loss> loss;
+  // Parameters to optimise: branch, loss (with its distance / heads), distance; each once.
+  std::vector<torch::Tensor> trainable_weights() const;  // non-bias parameters
+  std::vector<torch::Tensor> trainable_biases() const;
+  // The distance to compare embeddings with at evaluation time ([eval] distance, else the trained one).
+  std::shared_ptr<Distance> eval_distance(const Config& cfg) const;
+};
+
+// Builds the components of `cfg` for data shaped like `data` (seeded from [run] seed).
+Model build_model(const Config& cfg, const DataSplits& data);
+
+void save_weights(const Model& m, const std::string& path);  // atomic
+void load_weights(Model& m, const std::string& path);        // throws DataError naming the file
+
+// Opens a finished (or checkpointed) run: config, data, model with its weights.
+struct OpenRun {
+  Config config;
+  DataSplits data;
+  Model model;
+  std::string dir;
+};
+OpenRun open_run(const std::string& run_dir);
+
+// Applies [run] threads / parallelism and seeds torch.
+void apply_run_settings(const Config& cfg);
+// Data-parallel workers for [run] (1 when parallelism = intra_op).
+int run_workers(const Config& cfg);
+
+}  // namespace siamese

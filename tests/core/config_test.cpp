@@ -1,0 +1,80 @@
+// Recipes are strict: unknown sections/keys, wrong types and out-of-range values are errors that name the
+// file, the line and the key; --set overrides; the resolved config round-trips.
+#include <gtest/gtest.h>
+
+#include "siamese/core/error.h"
+#include "siamese/train/recipe.h"
+
+namespace siamese {
+namespace {
+
+std::string error_of(const std::string& text, std::vector<std::string> overrides = {}) {
+  try {
+    load_recipe_string(text, "r.toml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsFilledAndComponentsChosen) {
+  Config c = load_recipe_string("[loss]\nname = \"contrastive_legacy\"\nmargin = 2\n", "r.toml");
+  EXPECT_EQ(c.component("loss"), "contrastive_legacy");
+  EXPECT_DOUBLE_EQ(c.params("loss").f("margin"), 2.0);  // integer accepted where a float is expected
+  EXPECT_EQ(c.params("loss").s("reducer"), "mean");
+  EXPECT_EQ(c.component("model"), "lenet");
+  EXPECT_EQ(c.component("distance"), "");  // optional section: the loss's own distance
+  EXPECT_EQ(c.params("train").i("iterations"), 10000);
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndKey) {
+  std::string e = error_of("[run]\nseed = 3\n\n[loss]\nmargn = 1.0\n");
+  EXPECT_NE(e.find("r.toml:5"), std::string::npos) << e;
+  EXPECT_NE(e.find("'margn'"), std::string::npos) << e;
+  EXPECT_NE(e.find("margin"), std::string::npos) << e;  // lists the known keys
+}
+
+TEST(Config, WrongTypeAndRange) {
+  std::string e = error_of("[train]\niterations = \"many\"\n");
+  EXPECT_NE(e.find("r.toml:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("integer"), std::string::npos) << e;
+  e = error_of("[loss]\nmargin = -1.0\n");
+  EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+  e = error_of("[train]\niterations = 1.5\n");
+  EXPECT_NE(e.find("iterations"), std::string::npos) << e;
+}
+
+TEST(Config, UnknownSectionAndComponentListKnownNames) {
+  std::string e = error_of("[lossy]\nmargin = 1\n");
+  EXPECT_NE(e.find("unknown section [lossy]"), std::string::npos) << e;
+  e = error_of("[loss]\nname = \"contrastiv\"\n");
+  EXPECT_NE(e.find("r.toml:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("contrastive_legacy"), std::string::npos) << e;
+}
+
+TEST(Config, SyntaxErrorNamesLine) {
+  std::string e = error_of("[run]\nseed = = 3\n");
+  EXPECT_NE(e.find("r.toml:2"), std::string::npos) << e;
+}
+
+TEST(Config, SetOverridesAndIsValidated) {
+  Config c = load_recipe_string("[loss]\nmargin = 2.0\n", "r.toml", {"loss.margin=0.5", "run.seed=9", "data.classes=4,9"});
+  EXPECT_DOUBLE_EQ(c.params("loss").f("margin"), 0.5);
+  EXPECT_EQ(c.params("run").i("seed"), 9);
+  EXPECT_EQ(c.params("data").s("classes"), "4,9");
+  std::string e = error_of("", {"loss.nope=1"});
+  EXPECT_NE(e.find("--set loss.nope=1"), std::string::npos) << e;
+  e = error_of("", {"lossmargin"});
+  EXPECT_NE(e.find("section.key=value"), std::string::npos) << e;
+}
+
+TEST(Config, ResolvedTomlRoundTrips) {
+  Config c = load_recipe_string("[model]\nname = \"mlp\"\nhidden = \"32\"\n[optimizer]\nlr = 0.125\n", "r.toml");
+  Config again = load_recipe_string(c.to_toml(), "resolved.toml");
+  EXPECT_EQ(c.to_toml(), again.to_toml());
+  EXPECT_EQ(again.params("model").s("hidden"), "32");
+  EXPECT_DOUBLE_EQ(again.params("optimizer").f("lr"), 0.125);
+}
+
+}  // namespace
+}  // namespace siamese

@@ -1,0 +1,88 @@
+// The Caffe LeNet branch (shapes, Caffe's xavier init), the Siamese wrapper's weight sharing, and
+// data-parallel sharding (same embeddings and gradients as one pass over the whole batch).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "siamese/loss/loss.h"
+#include "siamese/model/data_parallel.h"
+#include "siamese/model/lenet.h"
+#include "siamese/model/mlp.h"
+#include "siamese/model/siamese_net.h"
+
+namespace siamese {
+namespace {
+
+TEST(LeNet, ShapesAndCaffeXavierInit) {
+  torch::manual_seed(0);
+  LeNetBranch net({1, 28, 28}, 2);
+  EXPECT_EQ(net.forward(torch::rand({3, 1, 28, 28})).sizes(), (std::vector<int64_t>{3, 2}));
+  auto params = net.named_parameters();
+  // ip1: 800 inputs (50·4·4) -> 500; Caffe xavier bound sqrt(3/800).
+  auto w = params["ip1.weight"];
+  EXPECT_EQ(w.sizes(), (std::vector<int64_t>{500, 800}));
+  const double bound = std::sqrt(3.0 / 800.0);
+  EXPECT_LE(w.abs().max().item<double>(), bound);
+  EXPECT_GT(w.abs().max().item<double>(), 0.95 * bound);
+  // Uniform(-a, a) has variance a²/3 = 1/fan_in.
+  EXPECT_NEAR(w.var().item<double>(), 1.0 / 800.0, 0.05 / 800.0);
+  EXPECT_EQ(params["conv1.bias"].abs().sum().item<double>(), 0.0);
+  EXPECT_EQ(net.bias_parameters().size(), 5u);
+  EXPECT_EQ(net.weight_parameters().size(), 5u);
+}
+
+TEST(SiameseNet, OneBranchSharedWeights) {
+  torch::manual_seed(0);
+  auto branch = std::make_shared<MlpBranch>(4, std::vector<int64_t>{8}, 3, "relu", false);
+  SiameseNet net(branch);
+  auto x = torch::randn({2, 4});
+  auto [a, b] = net.forward(x, x);
+  EXPECT_TRUE(torch::allclose(a, b));  // same input, same weights -> same embedding
+  auto [p, q, r] = net.forward(x, x + 1, x);
+  EXPECT_TRUE(torch::allclose(p, r));
+  // Gradients from both sides land in the one set of parameters.
+  branch->zero_grad();
+  auto [e1, e2] = net.forward(torch::randn({2, 4}), torch::randn({2, 4}));
+  (e1 - e2).pow(2).sum().backward();
+  size_t with_grad = 0;
+  for (auto& t : branch->parameters()) with_grad += t.grad().defined();
+  EXPECT_EQ(with_grad, branch->parameters().size());
+}
+
+TEST(DataParallel, MatchesSinglePassForwardAndGradients) {
+  torch::manual_seed(0);
+  auto branch = std::make_shared<LeNetBranch>(std::vector<int64_t>{1, 28, 28}, 2, 4, 8, 16, 10);
+  auto x = torch::rand({10, 1, 28, 28});
+  auto loss = make_loss("contrastive", {});
+  LossInput in;
+  in.pairs = Pairs::make({0, 1, 2, 3, 4}, {5, 6, 7, 8, 9},
+                         {PairLabel::kSame, PairLabel::kDifferent, PairLabel::kDifferent, PairLabel::kSame,
+                          PairLabel::kDifferent});
+  auto grads_with = [&](int workers) {
+    branch->zero_grad();
+    DataParallel dp(branch, workers);
+    auto emb = dp.forward(x);
+    in.embeddings = emb;
+    loss->forward(in).backward();
+    dp.backward(emb.grad());
+    std::vector<torch::Tensor> g;
+    for (auto& p : branch->parameters()) g.push_back(p.grad().clone());
+    return std::make_pair(emb.detach().clone(), g);
+  };
+  auto [e1, g1] = grads_with(1);
+  auto [e2, g2] = grads_with(2);
+  auto [e3, g3] = grads_with(3);
+  EXPECT_TRUE(torch::allclose(e1, e2, 1e-5, 1e-6));
+  for (size_t k = 0; k < g1.size(); ++k) {
+    EXPECT_TRUE(torch::allclose(g1[k], g2[k], 1e-4, 1e-6)) << k;
+    EXPECT_TRUE(torch::allclose(g1[k], g3[k], 1e-4, 1e-6)) << k;
+  }
+  // Deterministic for a fixed worker count.
+  auto [e2b, g2b] = grads_with(2);
+  for (size_t k = 0; k < g2.size(); ++k) EXPECT_TRUE(torch::equal(g2[k], g2b[k])) << k;
+  DataParallel dp(branch, 2);
+  EXPECT_TRUE(torch::allclose(dp.infer(x), e1, 1e-5, 1e-6));
+}
+
+}  // namespace
+}  // namespace siamese
