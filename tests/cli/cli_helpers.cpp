@@ -1,5 +1,6 @@
 #include "cli/cli_helpers.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <torch/torch.h>
 

@@ -42,14 +42,14 @@ TEST(CsvLoader, SklearnHeaderGivesClassNames) {
 TEST(CsvLoader, TwoHeaderLinesAndTertileBinning) {
   // Boston layout: "N,d,,," then quoted column names, continuous target last.
   std::string text = "6,2,,\n\"A\",\"B\",\"MEDV\"\n";
-  const double target[] = {10, 20, 30, 40, 50, 60};
-  for (int i = 0; i < 6; ++i) text += std::to_string(i) + "," + std::to_string(i * 2) + "," + std::to_string(target[i]) + "\n";
+  const double target[] = {10.5, 20.5, 30.5, 40.5, 50.5, 60.5};
+  for (int i = 0; i < 6; ++i) text += std::to_string(i) + "," + std::to_string(i * 2) + "," + std::to_string(target[i]).substr(0, 4) + "\n";
   CsvTable t = load_csv(write_fixture("boston_like.csv", text));
   ASSERT_EQ(t.x.size(0), 6);
   EXPECT_EQ(t.label_mode, "tertiles");
-  // Quantiles at 1/3 and 2/3 of {10..60} (linear interpolation): 10 + 5/3*10 = 26.67, 10 + 10/3*10 = 43.33.
-  EXPECT_NEAR(t.label_values[0], 26.0 + 2.0 / 3.0, 1e-9);
-  EXPECT_NEAR(t.label_values[1], 43.0 + 1.0 / 3.0, 1e-9);
+  // Quantiles at 1/3 and 2/3 of {10.5..60.5} (linear interpolation): 10.5 + 5/3*10, 10.5 + 10/3*10.
+  EXPECT_NEAR(t.label_values[0], 10.5 + 50.0 / 3.0, 1e-9);
+  EXPECT_NEAR(t.label_values[1], 10.5 + 100.0 / 3.0, 1e-9);
   EXPECT_TRUE(t.y.equal(torch::tensor({0, 0, 1, 1, 2, 2}, torch::kInt64)));
   // Integer targets can be binned on request; non-integers cannot be classes.
   CsvOptions as_class;

@@ -105,12 +105,12 @@ TEST(ContrastiveLoss, FiniteDifferenceGradientDouble) {
 
 TEST(ContrastiveLoss, LabelConventionMatters) {
   auto a = torch::tensor({0.0, 0.0}, torch::kDouble).view({1, 2});
-  auto b = torch::tensor({0.5, 0.0}, torch::kDouble).view({1, 2});
+  auto b = torch::tensor({0.3, 0.0}, torch::kDouble).view({1, 2});
   auto loss = make_loss("contrastive", {});
   double same = loss->forward(pair_input(a, b, {PairLabel::kSame})).item<double>();
   double diff = loss->forward(pair_input(a, b, {PairLabel::kDifferent})).item<double>();
-  EXPECT_NEAR(same, 0.5 * 0.25, 1e-12);        // pulled together: ½ d²
-  EXPECT_NEAR(diff, 0.5 * 0.5 * 0.5, 1e-12);   // pushed apart: ½ (1 - 0.5)²
+  EXPECT_NEAR(same, 0.5 * 0.09, 1e-12);        // pulled together: ½ d² = ½·0.3²
+  EXPECT_NEAR(diff, 0.5 * 0.7 * 0.7, 1e-12);   // pushed apart: ½ (1 - 0.3)²
   EXPECT_GT(std::abs(same - diff), 1e-3);
 }
 

@@ -120,11 +120,11 @@ TEST(LmnnObjective, RejectsSingletonClass) {
 
 TEST(LmnnSolver, ShrinksNoisyAxisAndImprovesKnn) {
   torch::manual_seed(11);
-  // Class is decided by the first coordinate (gap of 2, spread 0.3); the second is noise with std 4.
+  // Class is decided by the first coordinate (gap of 1, spread 0.2); the second is noise with std 8.
   auto make = [](int64_t n) {
     torch::Tensor y = torch::arange(n, torch::kInt64).remainder(2);
-    torch::Tensor x0 = 2.0 * y.to(torch::kFloat64) + 0.3 * torch::randn({n}, torch::kFloat64);
-    torch::Tensor x1 = 4.0 * torch::randn({n}, torch::kFloat64);
+    torch::Tensor x0 = 1.0 * y.to(torch::kFloat64) + 0.2 * torch::randn({n}, torch::kFloat64);
+    torch::Tensor x1 = 8.0 * torch::randn({n}, torch::kFloat64);
     return std::make_pair(torch::stack({x0, x1}, 1), y);
   };
   auto [xtr, ytr] = make(120);
@@ -135,11 +135,11 @@ TEST(LmnnSolver, ShrinksNoisyAxisAndImprovesKnn) {
   FitResult r = fit_lmnn(xtr, ytr, o);
   ASSERT_EQ(r.model.L.sizes(), (std::vector<int64_t>{2, 2}));
   torch::Tensor m = r.model.M();
-  EXPECT_LT(m[1][1].item<double>() / m[0][0].item<double>(), 0.05) << m;
+  EXPECT_LT(m[1][1].item<double>() / m[0][0].item<double>(), 0.1) << m;
   double before = knn_accuracy(xtr, ytr, xte, yte, 3);
   double after = knn_accuracy(r.model.transform(xtr), ytr, r.model.transform(xte), yte, 3);
-  EXPECT_LT(before, 0.9);
-  EXPECT_GT(after, 0.97);
+  EXPECT_LT(before, 0.85);
+  EXPECT_GT(after, 0.95);
   EXPECT_GT(after, before);
   LmnnObjective obj(xtr, ytr, 3, 0.5);
   EXPECT_LT(obj.value(r.model.L), obj.value(torch::eye(2, torch::kFloat64)));

@@ -79,7 +79,8 @@ TEST(DiagnosticsCollapse, DeliberatelyCollapsingRunWritesDiagnosticsAndWarns) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const auto recipe = (dir / "collapse.toml").string();
-  // Margin ~0: only the attraction of similar pairs acts, so everything contracts to one point.
+  // Margin ~0: only the attraction of similar pairs acts. With a linear branch and isotropic within-class
+  // noise every direction of W is pulled to zero, so all embeddings contract onto the bias.
   std::ofstream(recipe) << R"([run]
 seed = 3
 threads = 1
@@ -89,11 +90,12 @@ num_classes = 4
 dim = 6
 per_class = 40
 test_per_class = 5
+spread = 2.0
 val_fraction = 0
 [model]
 name = "mlp"
 embedding_dim = 2
-hidden = "16"
+hidden = ""
 [loss]
 name = "contrastive"
 margin = 1e-9
@@ -105,8 +107,8 @@ per_class = 8
 name = "all_pairs"
 [optimizer]
 type = "sgd"
-lr = 0.1
-momentum = 0.9
+lr = 0.3
+momentum = 0.0
 [train]
 iterations = 300
 log_every = 20

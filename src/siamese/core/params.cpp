@@ -21,10 +21,15 @@ std::string value_to_string(const Value& v) {
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
   if (auto* d = std::get_if<double>(&v)) {
-    std::ostringstream os;
-    os.precision(17);
-    os << *d;
-    std::string s = os.str();
+    // Shortest form that reads back to the same double (0.05, not 0.050000000000000003).
+    std::string s;
+    for (int precision = 6; precision <= 17; ++precision) {
+      std::ostringstream os;
+      os.precision(precision);
+      os << *d;
+      s = os.str();
+      if (std::stod(s) == *d) break;
+    }
     if (s.find_first_of(".eE") == std::string::npos && s.find("inf") == std::string::npos &&
         s.find("nan") == std::string::npos)
       s += ".0";

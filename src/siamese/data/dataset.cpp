@@ -25,7 +25,8 @@ int64_t TensorDataset::num_classes() const {
 }
 
 TensorDataset TensorDataset::subset(const torch::Tensor& rows) const {
-  return {x.index_select(0, rows), y.index_select(0, rows), class_names};
+  return {x.index_select(0, rows), y.index_select(0, rows), class_names,
+          group.defined() ? group.index_select(0, rows) : torch::Tensor()};
 }
 
 std::pair<torch::Tensor, torch::Tensor> stratified_split(const torch::Tensor& y, double first_fraction,
@@ -82,7 +83,8 @@ TensorDataset keep_classes(const TensorDataset& d, const std::vector<int64_t>& c
                                                                              : std::to_string(classes[k]));
   }
   auto rows = keep.nonzero().flatten();
-  return {d.x.index_select(0, rows), relabel.index_select(0, rows), names};
+  return {d.x.index_select(0, rows), relabel.index_select(0, rows), names,
+          d.group.defined() ? d.group.index_select(0, rows) : torch::Tensor()};
 }
 
 TensorDataset limit(const TensorDataset& d, int64_t n, uint64_t seed) {
@@ -104,8 +106,8 @@ std::shared_ptr<DataSplits> from_idx(const std::string& name, const std::string&
   d->name = name;
   auto [x, y] = read_idx_pair(tri, trl);
   auto [xt, yt] = read_idx_pair(tei, tel);
-  d->train = {x, y, class_names};
-  d->test = {xt, yt, class_names};
+  d->train = {x, y, class_names, {}};
+  d->test = {xt, yt, class_names, {}};
   return d;
 }
 
@@ -170,8 +172,8 @@ DatasetRegistry::Entry blobs_entry() {
             auto [xt, yt] = make(p.i("test_per_class"));
             std::vector<std::string> names;
             for (int64_t k = 0; k < c; ++k) names.push_back("class" + std::to_string(k));
-            d->train = {x, y, names};
-            d->test = {xt, yt, names};
+            d->train = {x, y, names, {}};
+            d->test = {xt, yt, names, {}};
             return d;
           }};
 }

@@ -32,6 +32,7 @@ struct LmnnWorkingSet {
   torch::Tensor anchor;    // i [p] int64
   torch::Tensor impostor;  // l [p] int64
   torch::Tensor diff;      // x_i - x_l [p, d] float64
+  torch::Tensor target_diff;  // x_i - x_j for the k targets of each anchor, row pair * k + slot [p * k, d]
 };
 
 // Requires x [n, d], y [n], every class with >= 2 examples; k >= 1 (reduced to the smallest class size - 1
@@ -56,8 +57,14 @@ class LmnnObjective {
   torch::Tensor gradient(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
   int64_t active_triplets(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
 
+  // Optimal positive rescaling L <- s L for the working set (exact: the objective is piecewise linear and
+  // convex in s^2). Returns s^2.
+  double best_scale_squared(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
+  double pull_value(const torch::Tensor& l) const;  // sum_{i, j~>i} D_L(x_i, x_j)
+
  private:
   torch::Tensor hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const;  // [p, k]
+  void attach_targets(LmnnWorkingSet& ws) const;
   torch::Tensor x_, y_, targets_;
   torch::Tensor tdiff_;  // x_i - x_j for every (i, j~>i), row i * k + slot [n * k, d]
   torch::Tensor pull_;   // sum over targets of C_ij [d, d]
@@ -69,12 +76,13 @@ struct LmnnOptions {
   int64_t k = 3;
   double mu = 0.5;
   int64_t max_iter = 1000;
-  double conv_tol = 1e-6;      // relative objective change that triggers the convergence check
+  double conv_tol = 1e-3;      // converged: relative objective decrease over recheck_every accepted steps
   int64_t recheck_every = 10;  // iterations between working-set recomputations
   double initial_step = 0;     // 0: first step moves L by 1 % of its Frobenius norm
-  double step_growth = 1.01;
+  double step_growth = 1.05;   // JMLR solver: x1.01..1.05 after a successful step, /2 after a failure
   int64_t rank = 0;            // rows of L; 0 = input dimension
   std::string init = "pca";    // pca | identity
+  bool rescale_init = true;    // rescale the start to the best s L (exact line search over s)
 };
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt = {});
 

@@ -52,7 +52,8 @@ torch::Tensor project_psd(const torch::Tensor& a);
 
 struct MmcFullOptions {
   int64_t max_iter = 100;         // outer gradient steps
-  int64_t max_proj = 10000;       // alternating-projection cycles per step
+  int64_t max_proj = 200;         // alternating-projection cycles per step (Xing's code: 10000; a
+                                  // step whose projections do not meet proj_tol is halved anyway)
   double proj_tol = 0.01;         // C1 holds when (<W, A> - t) / t < proj_tol
   double conv_tol = 1e-3;         // stop when ||alpha M||_F / ||A_last||_F < conv_tol
   double initial_step = 0.1;      // alpha_0
@@ -77,7 +78,8 @@ class MmcDiagObjective {
 
 struct MmcDiagOptions {
   int64_t max_iter = 100;
-  double conv_tol = 1e-3;    // relative change of g between Newton steps
+  double conv_tol = 1e-6;    // relative change of g after a full (undamped) Newton step (the
+                             // reference uses 1e-3, which stops far from the optimum on Xing's data)
   double c = 1.0;            // weight of the log term
   double ridge = 1e-6;       // added to the Hessian diagonal
   int64_t max_halvings = 40;

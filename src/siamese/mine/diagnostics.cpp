@@ -61,7 +61,7 @@ std::optional<std::string> CollapseMonitor::check(const nlohmann::json& row) {
     num("emb_norm", norm);
     if (spread <= o_.epsilon * std::max(1.0, norm)) {
       fired_ = true;
-      return str("warning: the embeddings collapsed", at, ": all lie within ", spread, " of their centroid (norm ",
+      return str("the embeddings collapsed", at, ": all lie within ", spread, " of their centroid (norm ",
                  norm, "). The loss has no force keeping them apart: check that the margin is > 0 and that the "
                  "batches hold negative pairs, lower optimizer.lr, or mine easier tuples (semi_hard instead of "
                  "batch_hard, or all_pairs).");
@@ -74,7 +74,7 @@ std::optional<std::string> CollapseMonitor::check(const nlohmann::json& row) {
     stuck_losses_.push_back(loss);
     if (static_cast<int64_t>(stuck_losses_.size()) >= o_.patience) {
       fired_ = true;
-      return str("warning: the loss is stuck at ", loss, at, " with ", active * 100,
+      return str("the loss is stuck at ", loss, at, " with ", active * 100,
                  "% of the tuples active for ", o_.patience, " log steps: the embeddings are likely collapsed "
                  "onto the margin (every negative inside it). Lower optimizer.lr, use a miner with easier tuples "
                  "(semi_hard rather than batch_hard), or check the margin against the embedding scale.");

@@ -12,7 +12,7 @@
 // are absent (no negative pair, say) are left out of the row. Nothing here builds a graph.
 //
 // CollapseMonitor::check(row) looks at successive rows (that hold "iter", "loss" and the fields above) and
-// returns a warning text exactly once, the first time either holds:
+// returns a warning text (without a "warning:" prefix) exactly once, the first time either holds:
 //   (a) all embeddings within ε of each other: emb_spread <= epsilon · max(1, emb_norm);
 //   (b) the loss is stuck with everything active: active_fraction >= active_threshold on `patience`
 //       successive rows whose losses all lie within loss_tolerance (relative) of the first of them.

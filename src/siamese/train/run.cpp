@@ -84,6 +84,7 @@ Model build_model(const Config& cfg, const DataSplits& data) {
   const auto& loss = cfg.section("loss");
   m.loss = loss_registry().create(loss.component, loss.params, ctx);
   m.loss->set_name(loss.component);
+  m.loss->set_penalized_parameters(m.branch->parameters());  // DDML's (λ/2)Σ||W||²
   return m;
 }
 
@@ -134,6 +135,7 @@ OpenRun open_run(const std::string& dir) {
   SIAMESE_CHECK(file_exists(weights), DataError, dir, ": no model.pt or checkpoint.pt (train first)");
   load_weights(r.model, weights);
   r.model.branch->eval();
+  r.model.loss->eval();
   return r;
 }
 

@@ -175,7 +175,7 @@ Axis log_axis(double lo, double hi) {
   const int decades = last - first;
   const int every = std::max(1, decades / 8);  // at most ~8 decade labels
   std::vector<double> mantissas = {1.0};
-  if (std::floor(a.hi) - std::ceil(a.lo) < 1) mantissas = {1.0, 2.0, 5.0};
+  if (std::floor(a.hi) - std::ceil(a.lo) < 2) mantissas = {1.0, 2.0, 5.0};  // under 3 decade ticks
   for (int e = first; e <= last; ++e) {
     if ((e - first) % every != 0) continue;
     for (double m : mantissas) {
@@ -391,7 +391,7 @@ void plot_scatter(const std::string& path, const torch::Tensor& points, const to
   const int legend_width = legend.empty() ? 0 : legend_size(legend).width;
   const int right_margin = legend.empty() ? 30 : legend_width + 32;
 
-  const int xticks = std::max(3, (size.width - right_margin) / 130);
+  const int xticks = std::max(5, (size.width - right_margin) / 130);
   const int yticks = std::max(3, size.height / 110);
   Frame f = make_frame(size, linear_axis(xlo, xhi, xticks, 0.05), linear_axis(ylo, yhi, yticks, 0.05), title,
                        xlabel, ylabel, right_margin);
