@@ -162,6 +162,33 @@ TEST(LmnnSolver, NonConvergenceIsAStatusAndRankIsHonoured) {
   EXPECT_THROW(fit_lmnn(x, y, [] { LmnnOptions b; b.rank = 5; return b; }()), ConfigError);
 }
 
+TEST(LmnnObjective, BestScaleIsTheExactMinimiserAlongTheRay) {
+  torch::manual_seed(4);
+  torch::Tensor x = 10 * torch::randn({40, 3}, torch::kFloat64);
+  torch::Tensor y = torch::arange(40, torch::kInt64).remainder(2);
+  LmnnObjective obj(x, y, 2, 0.5);
+  torch::Tensor l = torch::eye(3, torch::kFloat64);
+  LmnnWorkingSet ws = obj.all_pairs();
+  double u = obj.best_scale_squared(l, ws);
+  ASSERT_GT(u, 0);
+  double best = obj.value(std::sqrt(u) * l, ws);
+  for (double f : {0.5, 0.9, 0.99, 1.01, 1.1, 2.0}) EXPECT_LE(best, obj.value(std::sqrt(f * u) * l, ws) + 1e-9);
+}
+
+TEST(LmnnSolver, RawScaleFitsQuickly) {
+  // The same problem in units 50x larger: the rescaled start makes the solver converge in a similar number of
+  // steps and to the same (scale-normalised) solution quality.
+  torch::manual_seed(9);
+  torch::Tensor y = torch::arange(150, torch::kInt64).remainder(3);
+  torch::Tensor x = torch::randn({150, 4}, torch::kFloat64) + 2.0 * torch::one_hot(y, 4).to(torch::kFloat64);
+  FitResult small = fit_lmnn(x, y);
+  FitResult large = fit_lmnn(50 * x, y);
+  EXPECT_EQ(small.status, FitStatus::kConverged) << small.message;
+  EXPECT_EQ(large.status, FitStatus::kConverged) << large.message;
+  EXPECT_LT(large.iterations, 300);
+  EXPECT_NEAR(large.objective, small.objective, 0.05 * small.objective);
+}
+
 TEST(LmnnSolver, PcaStartIsOrthonormalTopDirections) {
   torch::manual_seed(2);
   torch::Tensor x = torch::randn({200, 3}, torch::kFloat64) * torch::tensor({5.0, 1.0, 0.2}, torch::kFloat64);

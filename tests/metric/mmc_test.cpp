@@ -153,6 +153,27 @@ TEST(MmcSolver, DiagonalScalesLinearlyWithTheLogWeight) {
   }
 }
 
+TEST(MmcSolver, DiagonalIgnoresConstantColumns) {
+  // A constant column (like digits' always-blank pixels) has zero rows in the Hessian; the solver must leave
+  // it out of the Newton system, keep it at weight 0 and give the other coordinates the same weights as
+  // without the column.
+  auto [x, y] = xing_synthetic(20);
+  PairSets p{same_class_pairs(y), different_class_pairs(y)};
+  torch::Tensor xc = torch::cat({x.slice(1, 0, 1), torch::full({x.size(0), 2}, 7.0, torch::kFloat64), x.slice(1, 1)}, 1);
+  MmcDiagOptions o;
+  o.conv_tol = 1e-10;
+  FitResult plain = fit_mmc_diag(x, p, o);
+  FitResult with_const = fit_mmc_diag(xc, p, o);
+  torch::Tensor a = plain.model.M().diagonal();
+  torch::Tensor ac = with_const.model.M().diagonal();
+  ASSERT_TRUE(torch::isfinite(ac).all().item<bool>()) << ac;
+  EXPECT_EQ(ac[1].item<double>(), 0.0);
+  EXPECT_EQ(ac[2].item<double>(), 0.0);
+  torch::Tensor rest = torch::cat({ac.slice(0, 0, 1), ac.slice(0, 3)});
+  EXPECT_TRUE(torch::allclose(rest, a, 1e-4, 1e-8)) << a << ac;
+  EXPECT_NEAR(with_const.objective, plain.objective, 1e-8 * std::abs(plain.objective));
+}
+
 TEST(MmcSolver, NonConvergenceIsReportedAsAStatus) {
   auto [x, y] = xing_synthetic(20);
   PairSets p{same_class_pairs(y), different_class_pairs(y)};

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
 
 #include "siamese/core/error.h"
 
@@ -44,8 +42,9 @@ LmnnObjective::LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int
     torch::Tensor nearest = std::get<1>(dist.topk(k_, 1, /*largest=*/false, /*sorted=*/true));
     targets_.index_copy_(0, idx, idx.index_select(0, nearest.reshape({-1})).reshape({-1, k_}));
   }
-  torch::Tensor anchors = torch::arange(n, torch::kInt64).repeat_interleave(k_);
-  tdiff_ = x_.index_select(0, anchors) - x_.index_select(0, targets_.reshape({-1}));
+  anchors_ = torch::arange(n, torch::kInt64).repeat_interleave(k_);
+  targets_flat_ = targets_.reshape({-1}).contiguous();
+  tdiff_ = x_.index_select(0, anchors_) - x_.index_select(0, targets_flat_);
   pull_ = tdiff_.t().matmul(tdiff_);
 }
 
@@ -73,14 +72,7 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   ws.anchor = torch::cat(anchors);
   ws.impostor = torch::cat(impostors);
   ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
-  attach_targets(ws);
   return ws;
-}
-
-void LmnnObjective::attach_targets(LmnnWorkingSet& ws) const {
-  // Rows anchor * k + slot of tdiff_: the target differences of every anchor in the set, [p * k, d].
-  torch::Tensor rows = (ws.anchor.unsqueeze(1) * k_ + torch::arange(k_, torch::kInt64).unsqueeze(0)).reshape({-1});
-  ws.target_diff = tdiff_.index_select(0, rows);
 }
 
 LmnnWorkingSet LmnnObjective::all_pairs() const {
@@ -89,16 +81,16 @@ LmnnWorkingSet LmnnObjective::all_pairs() const {
   ws.anchor = nz.select(1, 0).contiguous();
   ws.impostor = nz.select(1, 1).contiguous();
   ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
-  attach_targets(ws);
   return ws;
 }
 
 torch::Tensor LmnnObjective::hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
-  // Only the working set's anchors need their target distances: O(p k d r) per call, independent of n.
-  torch::Tensor lt = l.t();
-  torch::Tensor dt = ws.target_diff.matmul(lt).square().sum(1).view({-1, k_});
-  torch::Tensor dc = ws.diff.matmul(lt).square().sum(1);
-  return 1.0 + dt - dc.unsqueeze(1);
+  // Distances from the projected rows L x (one [n, d] x [d, r] product), not from the [p, d] differences:
+  // O(n d r + (n k + p) r) per call.
+  torch::Tensor lx = x_.matmul(l.t());
+  torch::Tensor dt = (lx.index_select(0, anchors_) - lx.index_select(0, targets_flat_)).square().sum(1).view({-1, k_});
+  torch::Tensor dc = (lx.index_select(0, ws.anchor) - lx.index_select(0, ws.impostor)).square().sum(1);
+  return 1.0 + dt.index_select(0, ws.anchor) - dc.unsqueeze(1);
 }
 
 double LmnnObjective::pull_value(const torch::Tensor& l) const {
@@ -115,12 +107,15 @@ torch::Tensor LmnnObjective::gradient(const torch::Tensor& l, const LmnnWorkingS
   torch::Tensor g = (1 - mu_) * pull_;
   if (ws.anchor.numel()) {
     torch::Tensor active = (hinge_args(l, ws) > 0).to(torch::kFloat64);  // [p, k]
-    // Each active (i, j, l) adds C_ij and subtracts C_il: weight each (anchor, target) difference by 1 if
-    // its triplet is active and each impostor difference by the number of targets it beats. A target pair
-    // shared by several impostors appears once per impostor in target_diff, so the count comes out right.
-    torch::Tensor tw = active.reshape({-1, 1});
+    // Each active (i, j, l) adds C_ij and subtracts C_il: weight the target differences by how many active
+    // impostors they have and the impostor differences by how many targets they beat.
+    torch::Tensor target_weight = torch::zeros({x_.size(0), k_}, torch::kFloat64);
+    target_weight.index_add_(0, ws.anchor, active);
+    torch::Tensor tw = target_weight.reshape({-1});
+    torch::Tensor used = (tw > 0).nonzero().squeeze(1);  // only target pairs with an active triplet
+    torch::Tensor td = tdiff_.index_select(0, used);
     torch::Tensor cw = active.sum(1, /*keepdim=*/true);
-    g = g + mu_ * ((ws.target_diff * tw).t().matmul(ws.target_diff) - (ws.diff * cw).t().matmul(ws.diff));
+    g = g + mu_ * ((td * tw.index_select(0, used).unsqueeze(1)).t().matmul(td) - (ws.diff * cw).t().matmul(ws.diff));
   }
   return 2 * l.matmul(g);
 }
@@ -220,9 +215,6 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
       // last recheck_every accepted steps.
       ws = obj.candidates(l);
       double f_exact = obj.value(l, ws);
-      if (std::getenv("LMNN_TRACE"))
-        std::fprintf(stderr, "it %lld f %.6g exact %.6g lr %.3g p %lld |L| %.4g\n", (long long)it, f, f_exact, lr,
-                     (long long)ws.anchor.numel(), l.norm().item<double>());
       const double rel = (f_checked - f_exact) / std::max(std::abs(f_exact), 1e-300);
       f = f_exact;
       f_checked = f_exact;

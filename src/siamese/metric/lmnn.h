@@ -11,8 +11,11 @@
 //
 // Solver (JMLR special-purpose solver, on L as in metric-learn): gradient steps on L; the working set of
 // candidate impostor pairs (i, l) with D_L(x_i, x_l) < max_j D_L(x_i, x_j) + 1 (a superset of every active
-// triplet at that L) is recomputed every `recheck_every` iterations and before declaring convergence; the
-// step grows by `step_growth` after a step that lowers the objective and halves (step rejected) otherwise.
+// triplet at that L) is recomputed every `recheck_every` accepted steps; convergence = the exact objective fell by
+// less than `conv_tol` (relative) between two recomputations. The step grows by `step_growth` after a step
+// that lowers the objective and halves (step rejected) otherwise. Before the first step the start is rescaled
+// to the exact minimiser along L -> s L (the unit margin fixes the scale of L; raw inputs such as 0..16 pixels
+// otherwise cost hundreds of shrinking steps). Distances are computed from L x (O(n d r) per evaluation).
 // L may have fewer rows than columns (output rank); it starts at the top principal directions (pca) or at
 // the first rows of the identity.
 #pragma once
@@ -32,7 +35,6 @@ struct LmnnWorkingSet {
   torch::Tensor anchor;    // i [p] int64
   torch::Tensor impostor;  // l [p] int64
   torch::Tensor diff;      // x_i - x_l [p, d] float64
-  torch::Tensor target_diff;  // x_i - x_j for the k targets of each anchor, row pair * k + slot [p * k, d]
 };
 
 // Requires x [n, d], y [n], every class with >= 2 examples; k >= 1 (reduced to the smallest class size - 1
@@ -64,8 +66,8 @@ class LmnnObjective {
 
  private:
   torch::Tensor hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const;  // [p, k]
-  void attach_targets(LmnnWorkingSet& ws) const;
   torch::Tensor x_, y_, targets_;
+  torch::Tensor anchors_, targets_flat_;  // i and j for every (i, j~>i), row i * k + slot [n * k]
   torch::Tensor tdiff_;  // x_i - x_j for every (i, j~>i), row i * k + slot [n * k, d]
   torch::Tensor pull_;   // sum over targets of C_ij [d, d]
   int64_t k_;

@@ -195,12 +195,15 @@ torch::Tensor MmcDiagObjective::hessian(const torch::Tensor& a) const {
 FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcDiagOptions& opt) {
   MmcDiagObjective obj(x, pairs, opt.c);
   const int64_t d = obj.dim();
-  torch::Tensor a = torch::ones({d}, torch::kFloat64);
+  // Coordinates no pair varies on carry no information: they stay at weight 0 and are left out of the Newton
+  // system (their Hessian rows are exactly 0, which made the system singular on digits' constant pixels).
+  const torch::Tensor live = obj.informative();
+  SIAMESE_CHECK(live.any().item<bool>(), DataError, "MMC-diag: no coordinate varies within the pairs");
+  torch::Tensor a = live.to(torch::kFloat64);
   double value = obj.value(a);
   SIAMESE_CHECK(std::isfinite(value), DataError, "MMC-diag: every dissimilar pair has identical points");
   FitResult res;
   res.status = FitStatus::kMaxIterations;
-  torch::Tensor ridge = opt.ridge * torch::eye(d, torch::kFloat64);
 
   // Backtracking on lambda in {1, 1/2, 1/4, ...} along -dir with a clamped at 0; then, like the reference
   // code, keep halving while the objective still improves. Returns false when no lambda decreases g.
@@ -232,15 +235,26 @@ FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcD
 
   int64_t it = 0;
   for (; it < opt.max_iter; ++it) {
-    torch::Tensor grad = obj.gradient(a);
-    torch::Tensor h = obj.hessian(a) + ridge;
-    torch::Tensor step = torch::linalg::solve(h, grad.unsqueeze(1), true).squeeze(1);
+    torch::Tensor grad = obj.gradient(a) * live;
+    // Projected Newton: coordinates held at the bound (a_k = 0 with the gradient pushing below 0) and
+    // uninformative ones are fixed; Newton runs on the free ones with a ridge relative to the Hessian scale.
+    torch::Tensor free_idx = (live & ~((a <= 0) & (grad > 0))).nonzero().squeeze(1);
+    torch::Tensor step = torch::zeros({d}, torch::kFloat64);
+    if (free_idx.numel() > 0) {
+      torch::Tensor h = obj.hessian(a).index_select(0, free_idx).index_select(1, free_idx);
+      const double scale = std::max(h.diagonal().mean().item<double>(), 1e-300);
+      h = h + (opt.ridge * scale) * torch::eye(free_idx.size(0), torch::kFloat64);
+      torch::Tensor gf = grad.index_select(0, free_idx);
+      torch::Tensor sf = torch::linalg::solve(h, gf.unsqueeze(1), true).squeeze(1);
+      // A descent direction needs grad . step > 0; an ill-conditioned solve can break that.
+      if (torch::isfinite(sf).all().item<bool>() && gf.dot(sf).item<double>() > 0) step.index_copy_(0, free_idx, sf);
+    }
     torch::Tensor a_new;
     double v_new = value;
     double lambda = 0;
     // The clamped Newton step need not descend when some a_k sit at 0; fall back to the gradient then.
-    bool newton = line_search(step, a_new, v_new, lambda);
-    bool ok = newton || line_search(grad, a_new, v_new, lambda);
+    bool newton = step.abs().sum().item<double>() > 0 && line_search(step, a_new, v_new, lambda);
+    bool ok = newton || (grad.abs().sum().item<double>() > 0 && line_search(grad, a_new, v_new, lambda));
     if (!ok) {
       ++it;
       res.status = FitStatus::kStalled;
@@ -285,7 +299,7 @@ Schema mmc_schema(bool diagonal) {
   };
   if (diagonal) {
     s.push_back(real("c", 1.0, "weight of the log term of the surrogate").above(0));
-    s.push_back(real("ridge", 1e-6, "added to the Hessian diagonal").at_least(0));
+    s.push_back(real("ridge", 1e-6, "added to the Hessian diagonal, times its mean diagonal entry").at_least(0));
   } else {
     s.push_back(integer("max_proj", 200, "alternating-projection cycles per step").at_least(1));
     s.push_back(real("proj_tol", 0.01, "relative violation of sum_S d^2 <= t accepted after projecting").above(0));

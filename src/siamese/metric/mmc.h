@@ -69,6 +69,9 @@ class MmcDiagObjective {
   torch::Tensor gradient(const torch::Tensor& a) const;
   torch::Tensor hessian(const torch::Tensor& a) const;
   int64_t dim() const { return s_sum_.size(0); }
+  // Coordinates on which some S or D pair differs [d] bool. The others (e.g. constant pixels) do not enter
+  // g at all: their gradient and Hessian rows are exactly 0.
+  torch::Tensor informative() const { return (s_sum_ + d_sq_.sum(0)) > 0; }
 
  private:
   torch::Tensor s_sum_;  // sum_S dx^2 [d]
@@ -81,7 +84,7 @@ struct MmcDiagOptions {
   double conv_tol = 1e-6;    // relative change of g after a full (undamped) Newton step (the
                              // reference uses 1e-3, which stops far from the optimum on Xing's data)
   double c = 1.0;            // weight of the log term
-  double ridge = 1e-6;       // added to the Hessian diagonal
+  double ridge = 1e-6;       // added to the Hessian diagonal, relative to its mean diagonal entry
   int64_t max_halvings = 40;
 };
 FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcDiagOptions& opt = {});
