@@ -88,8 +88,8 @@ Model build_model(const Config& cfg, const DataSplits& data) {
   return m;
 }
 
-void save_weights(const Model& m, const std::string& path) {
-  torch::serialize::OutputArchive root, branch, loss, distance;
+void write_weights(const Model& m, torch::serialize::OutputArchive& root) {
+  torch::serialize::OutputArchive branch, loss, distance;
   m.branch->save(branch);
   m.loss->save(loss);
   root.write("branch", branch);
@@ -98,6 +98,11 @@ void save_weights(const Model& m, const std::string& path) {
     m.distance->save(distance);
     root.write("distance", distance);
   }
+}
+
+void save_weights(const Model& m, const std::string& path) {
+  torch::serialize::OutputArchive root;
+  write_weights(m, root);
   std::ostringstream os;
   root.save_to(os);
   write_file_atomic(path, os.str());

@@ -31,6 +31,8 @@ struct Model {
 Model build_model(const Config& cfg, const DataSplits& data);
 
 void save_weights(const Model& m, const std::string& path);  // atomic
+// Writes the branch, loss and distance parameters into `root` (keys "branch", "loss", "distance").
+void write_weights(const Model& m, torch::serialize::OutputArchive& root);
 void load_weights(Model& m, const std::string& path);        // throws DataError naming the file
 
 // Opens a finished (or checkpointed) run: config, data, model with its weights.

@@ -55,15 +55,8 @@ std::string first_difference(const std::string& a, const std::string& b) {
 }
 
 void save_checkpoint(const Model& m, const Optimizer& opt, int64_t iteration, const std::string& path) {
-  torch::serialize::OutputArchive root, branch, loss, distance, optim;
-  m.branch->save(branch);
-  m.loss->save(loss);
-  root.write("branch", branch);
-  root.write("loss", loss);
-  if (m.distance) {
-    m.distance->save(distance);
-    root.write("distance", distance);
-  }
+  torch::serialize::OutputArchive root, optim;
+  write_weights(m, root);
   auto state = opt.state();
   for (size_t k = 0; k < state.size(); ++k) optim.write(std::to_string(k), state[k]);
   optim.write("count", torch::tensor(static_cast<int64_t>(state.size())));
