@@ -28,11 +28,15 @@ void Optimizer::zero_grad() {
 
 double Optimizer::step(double lr) {
   torch::NoGradGuard guard;
-  double sq = 0;
-  for (auto& g : groups_)
-    for (auto& w : g.params)
-      if (w.grad().defined()) sq += w.grad().pow(2).sum().item<double>();
-  const double norm = std::sqrt(sq);
+  // The global norm costs a pass and a sync per tensor: computed only when clipping needs it.
+  double norm = 0;
+  if (clip_ > 0) {
+    double sq = 0;
+    for (auto& g : groups_)
+      for (auto& w : g.params)
+        if (w.grad().defined()) sq += w.grad().pow(2).sum().item<double>();
+    norm = std::sqrt(sq);
+  }
   const double scale = (clip_ > 0 && norm > clip_) ? clip_ / norm : 1.0;
   ++steps_;
   size_t k = 0;

@@ -26,7 +26,8 @@ class Optimizer {
  public:
   Optimizer(std::vector<ParamGroup> groups, const Params& optimizer_section);
   void zero_grad();
-  // Applies one update with learning rate `lr`; returns the global gradient norm (before clipping).
+  // Applies one update with learning rate `lr`; returns the global gradient norm before clipping when
+  // clip_grad_norm > 0 (0 otherwise).
   double step(double lr);
   std::vector<torch::Tensor> state() const;
   void load_state(const std::vector<torch::Tensor>& state);
