@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "siamese/core/blas.h"
 #include "siamese/loss/loss.h"
 #include "siamese/model/data_parallel.h"
 #include "siamese/model/lenet.h"
@@ -80,4 +81,11 @@ BENCHMARK(BM_Infer)->Arg(1)->Arg(2)->Arg(-2)->ArgName("workers")->MinTime(3.0)->
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  siamese::select_blas_kernel(argv);  // may re-execute this program once (see core/blas.h)
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

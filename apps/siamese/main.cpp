@@ -5,14 +5,22 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string>
+
+#include <torch/version.h>
 
 #include "commands.h"
+#include "siamese/core/blas.h"
 #include "siamese/core/error.h"
 
 int main(int argc, char** argv) {
+  siamese::select_blas_kernel(argv);  // may re-execute this program once (see core/blas.h)
   CLI::App app{"siamese — learn similarity with Siamese and triplet networks (LibTorch, no Python)", "siamese"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "siamese 0.1.0");
+  const std::string blas = siamese::blas_core_name();
+  app.set_version_flag("--version", "siamese 0.1.0 (LibTorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
+                                        std::to_string(TORCH_VERSION_MINOR) + ", BLAS kernel: " +
+                                        (blas.empty() ? std::string("not OpenBLAS") : "OpenBLAS " + blas) + ")");
   siamese::cli::add_train_command(app);
   siamese::cli::add_eval_command(app);
   siamese::cli::add_plot_command(app);

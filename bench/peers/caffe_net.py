@@ -1,6 +1,8 @@
 """The same network in PyTorch-Python, for bench/run_bench.sh: Caffe's MNIST Siamese LeNet (2-D output),
 the 2014 contrastive loss (margin on d^2), SGD with momentum 0.9. Prints JSON with training pairs/s
-(batch 64 pairs = 128 images through one branch) and inference images/s (batch 256) per thread count."""
+(batch 64 pairs = 128 images through one branch) and inference images/s (batch 256) per thread count.
+With --channels-last the net's weights and input use torch.channels_last (the layout siamese's LeNet branch
+uses), as a PyTorch user could also choose."""
 import json
 import sys
 import time
@@ -37,14 +39,18 @@ def measure(fn, seconds):
 
 
 def main():
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    channels_last = "--channels-last" in sys.argv
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    seconds = float(args[0]) if args else 3.0
     torch.manual_seed(1)
-    out = {"torch": torch.__version__, "train_pairs_per_s": {}, "infer_images_per_s": {}}
+    out = {"torch": torch.__version__, "channels_last": channels_last, "train_pairs_per_s": {},
+           "infer_images_per_s": {}}
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        net = LeNet()
+        net = LeNet().to(memory_format=fmt)
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-        x = torch.rand(128, 1, 28, 28)
+        x = torch.rand(128, 1, 28, 28).contiguous(memory_format=fmt)
         same = (torch.arange(64) % 10 == 0).float()
 
         def step():
@@ -56,7 +62,7 @@ def main():
             opt.step()
 
         out["train_pairs_per_s"][str(threads)] = 64 * measure(step, seconds)
-        xi = torch.rand(256, 1, 28, 28)
+        xi = torch.rand(256, 1, 28, 28).contiguous(memory_format=fmt)
         net.eval()
 
         def infer():

@@ -12,6 +12,8 @@ namespace {
 
 // Rows of the [n, n] distance matrix are built in blocks so memory stays O(block * n) for large n.
 constexpr int64_t kBlock = 1024;
+// Pairs per gather (a [kChunk, d] temporary).
+constexpr int64_t kChunk = 16384;
 
 torch::Tensor squared_row_norms(const torch::Tensor& a) { return a.square().sum(1); }
 
@@ -54,7 +56,7 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   torch::Tensor dt = tdiff_.matmul(l.t()).square().sum(1).view({n, k_});
   torch::Tensor radius = std::get<0>(dt.max(1)) + 1.0;
   // The expanded form |a|^2 + |b|^2 - 2ab loses a little precision; widen the radius slightly so the set
-  // stays a superset of the active pairs (membership only selects candidates, values use exact differences).
+  // stays a superset of the active pairs (membership only selects candidates; hinge values are computed afresh from L).
   radius = radius * (1 + 1e-9) + 1e-9;
   torch::Tensor sq = squared_row_norms(lx);
   std::vector<torch::Tensor> anchors, impostors;
@@ -71,7 +73,6 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   LmnnWorkingSet ws;
   ws.anchor = torch::cat(anchors);
   ws.impostor = torch::cat(impostors);
-  ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
   return ws;
 }
 
@@ -80,16 +81,25 @@ LmnnWorkingSet LmnnObjective::all_pairs() const {
   LmnnWorkingSet ws;
   ws.anchor = nz.select(1, 0).contiguous();
   ws.impostor = nz.select(1, 1).contiguous();
-  ws.diff = x_.index_select(0, ws.anchor) - x_.index_select(0, ws.impostor);
   return ws;
 }
 
+torch::Tensor LmnnObjective::pair_distances(const torch::Tensor& lx, const torch::Tensor& a,
+                                            const torch::Tensor& b) const {
+  torch::Tensor out = torch::empty({a.size(0)}, lx.options());
+  for (int64_t s = 0; s < a.size(0); s += kChunk) {
+    const int64_t e = std::min(a.size(0), s + kChunk);
+    out.slice(0, s, e).copy_(
+        (lx.index_select(0, a.slice(0, s, e)) - lx.index_select(0, b.slice(0, s, e))).square().sum(1));
+  }
+  return out;
+}
+
 torch::Tensor LmnnObjective::hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
-  // Distances from the projected rows L x (one [n, d] x [d, r] product), not from the [p, d] differences:
-  // O(n d r + (n k + p) r) per call.
+  // Distances from the projected rows L x (one [n, d] x [d, r] product), never from [p, d] differences.
   torch::Tensor lx = x_.matmul(l.t());
   torch::Tensor dt = (lx.index_select(0, anchors_) - lx.index_select(0, targets_flat_)).square().sum(1).view({-1, k_});
-  torch::Tensor dc = (lx.index_select(0, ws.anchor) - lx.index_select(0, ws.impostor)).square().sum(1);
+  torch::Tensor dc = pair_distances(lx, ws.anchor, ws.impostor);
   return 1.0 + dt.index_select(0, ws.anchor) - dc.unsqueeze(1);
 }
 
@@ -104,20 +114,45 @@ double LmnnObjective::value(const torch::Tensor& l, const LmnnWorkingSet& ws) co
 }
 
 torch::Tensor LmnnObjective::gradient(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
+  torch::Tensor g;
+  value_and_gradient(l, ws, g);
+  return g;
+}
+
+double LmnnObjective::value_and_gradient(const torch::Tensor& l, const LmnnWorkingSet& ws,
+                                         torch::Tensor& grad) const {
   torch::Tensor g = (1 - mu_) * pull_;
+  double push = 0;
   if (ws.anchor.numel()) {
-    torch::Tensor active = (hinge_args(l, ws) > 0).to(torch::kFloat64);  // [p, k]
+    const int64_t n = x_.size(0);
+    torch::Tensor h = hinge_args(l, ws);  // [p, k]
+    push = h.clamp_min(0).sum().item<double>();
+    torch::Tensor active = (h > 0).to(torch::kFloat64);
     // Each active (i, j, l) adds C_ij and subtracts C_il: weight the target differences by how many active
     // impostors they have and the impostor differences by how many targets they beat.
-    torch::Tensor target_weight = torch::zeros({x_.size(0), k_}, torch::kFloat64);
+    torch::Tensor target_weight = torch::zeros({n, k_}, torch::kFloat64);
     target_weight.index_add_(0, ws.anchor, active);
     torch::Tensor tw = target_weight.reshape({-1});
     torch::Tensor used = (tw > 0).nonzero().squeeze(1);  // only target pairs with an active triplet
     torch::Tensor td = tdiff_.index_select(0, used);
-    torch::Tensor cw = active.sum(1, /*keepdim=*/true);
-    g = g + mu_ * ((td * tw.index_select(0, used).unsqueeze(1)).t().matmul(td) - (ws.diff * cw).t().matmul(ws.diff));
+    torch::Tensor pull_part = (td * tw.index_select(0, used).unsqueeze(1)).t().matmul(td);
+    // sum_p w_p (x_a - x_b)(x_a - x_b)^T = X^T diag(deg) X - (X^T M + M^T X), deg = weight of each row over
+    // both ends, M = W X with W[a, b] = sum of w_p over the pairs (a, b).
+    torch::Tensor w = active.sum(1);
+    torch::Tensor deg = torch::zeros({n}, torch::kFloat64);
+    deg.index_add_(0, ws.anchor, w).index_add_(0, ws.impostor, w);
+    torch::Tensor m = torch::zeros_like(x_);
+    for (int64_t s = 0; s < w.size(0); s += kChunk) {
+      const int64_t e = std::min(w.size(0), s + kChunk);
+      m.index_add_(0, ws.anchor.slice(0, s, e),
+                   x_.index_select(0, ws.impostor.slice(0, s, e)) * w.slice(0, s, e).unsqueeze(1));
+    }
+    torch::Tensor cross = x_.t().matmul(m);  // X^T M
+    torch::Tensor push_part = x_.t().matmul(x_ * deg.unsqueeze(1)) - cross - cross.t();
+    g = g + mu_ * (pull_part - push_part);
   }
-  return 2 * l.matmul(g);
+  grad = 2 * l.matmul(g);
+  return (1 - mu_) * pull_value(l) + mu_ * push;
 }
 
 int64_t LmnnObjective::active_triplets(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
@@ -183,8 +218,8 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
       ws = obj.candidates(l);
     }
   }
-  double f = obj.value(l, ws);
-  torch::Tensor grad = obj.gradient(l, ws);
+  torch::Tensor grad;
+  double f = obj.value_and_gradient(l, ws, grad);
   auto auto_step = [&] {
     double gn = grad.norm().item<double>();
     return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
@@ -197,12 +232,16 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
   bool done = false;
   while (!done && it < opt.max_iter) {
     ++it;
+    // The trial point's gradient comes with its value: steps are accepted far more often than rejected
+    // (x step_growth on success, /2 on failure), so this is cheaper than a second pass after acceptance.
     torch::Tensor l_new = l - lr * grad;
-    double f_new = obj.value(l_new, ws);
+    torch::Tensor grad_new;
+    double f_new = obj.value_and_gradient(l_new, ws, grad_new);
     const bool accepted = f_new < f;
     if (accepted) {
       l = l_new;
       f = f_new;
+      grad = grad_new;
       lr *= opt.step_growth;
       ++since_recheck;
     } else {
@@ -214,7 +253,7 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
       // the exact objective. Convergence: the exact objective fell by less than conv_tol (relative) over the
       // last recheck_every accepted steps.
       ws = obj.candidates(l);
-      double f_exact = obj.value(l, ws);
+      double f_exact = obj.value_and_gradient(l, ws, grad);
       const double rel = (f_checked - f_exact) / std::max(std::abs(f_exact), 1e-300);
       f = f_exact;
       f_checked = f_exact;
@@ -224,10 +263,7 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
         if (step_collapsed) res.message += "the step size collapsed";
         done = true;
       }
-      grad = obj.gradient(l, ws);
       if (step_collapsed && !done) lr = auto_step();
-    } else if (accepted) {
-      grad = obj.gradient(l, ws);
     }
   }
   res.iterations = it;

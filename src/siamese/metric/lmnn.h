@@ -15,7 +15,10 @@
 // less than `conv_tol` (relative) between two recomputations. The step grows by `step_growth` after a step
 // that lowers the objective and halves (step rejected) otherwise. Before the first step the start is rescaled
 // to the exact minimiser along L -> s L (the unit margin fixes the scale of L; raw inputs such as 0..16 pixels
-// otherwise cost hundreds of shrinking steps). Distances are computed from L x (O(n d r) per evaluation).
+// otherwise cost hundreds of shrinking steps). Cost per evaluation over a working set of p pairs:
+// O(n d r + p r) for the value (distances from the rows of L x, gathered in chunks, never from [p, d]
+// differences) and O(p d + n d^2) for the gradient (the impostor sum as X^T diag(deg) X - X^T M - M^T X with
+// M = W X accumulated row by row); no [n, n] or [p, d] temporaries.
 // L may have fewer rows than columns (output rank); it starts at the top principal directions (pca) or at
 // the first rows of the identity.
 #pragma once
@@ -30,11 +33,10 @@
 
 namespace siamese {
 
-// Candidate impostor pairs (i, l), y_i != y_l, with their input-space differences.
+// Candidate impostor pairs (i, l), y_i != y_l.
 struct LmnnWorkingSet {
   torch::Tensor anchor;    // i [p] int64
   torch::Tensor impostor;  // l [p] int64
-  torch::Tensor diff;      // x_i - x_l [p, d] float64
 };
 
 // Requires x [n, d], y [n], every class with >= 2 examples; k >= 1 (reduced to the smallest class size - 1
@@ -57,6 +59,8 @@ class LmnnObjective {
   LmnnWorkingSet all_pairs() const;                          // every different-label pair (small n only)
   double value(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
   torch::Tensor gradient(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
+  // Both from one pass over the working set (the solver's step: one hinge evaluation instead of two).
+  double value_and_gradient(const torch::Tensor& l, const LmnnWorkingSet& ws, torch::Tensor& grad) const;
   int64_t active_triplets(const torch::Tensor& l, const LmnnWorkingSet& ws) const;
 
   // Optimal positive rescaling L <- s L for the working set (exact: the objective is piecewise linear and
@@ -66,6 +70,7 @@ class LmnnObjective {
 
  private:
   torch::Tensor hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const;  // [p, k]
+  torch::Tensor pair_distances(const torch::Tensor& lx, const torch::Tensor& a, const torch::Tensor& b) const;
   torch::Tensor x_, y_, targets_;
   torch::Tensor anchors_, targets_flat_;  // i and j for every (i, j~>i), row i * k + slot [n * k]
   torch::Tensor tdiff_;  // x_i - x_j for every (i, j~>i), row i * k + slot [n * k, d]

@@ -25,6 +25,16 @@ LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, i
       caffe_xavier_(kv.value());
     }
   }
+  // Channels-last (NHWC) convolution weights make oneDNN run both convolutions, and ATen both poolings, in
+  // NHWC without per-call layout reorders: ~1.4x the training throughput of the NCHW layout on this net
+  // (bench/caffe_net_bench). Strides are set explicitly: with one input channel the NCHW weight also counts as
+  // channels-last-contiguous, so .contiguous(ChannelsLast) would keep NCHW strides and the format would not
+  // propagate.
+  torch::NoGradGuard g;
+  for (auto* conv : {&conv1_, &conv2_}) {
+    torch::Tensor& w = (*conv)->weight;
+    w.set_data(torch::empty(w.sizes(), w.options().memory_format(torch::MemoryFormat::ChannelsLast)).copy_(w));
+  }
 }
 
 torch::Tensor LeNetBranch::forward(torch::Tensor x) {
