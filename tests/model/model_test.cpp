@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "siamese/loss/loss.h"
 #include "siamese/model/data_parallel.h"
@@ -29,6 +30,31 @@ TEST(LeNet, ShapesAndCaffeXavierInit) {
   EXPECT_EQ(params["conv1.bias"].abs().sum().item<double>(), 0.0);
   EXPECT_EQ(net.bias_parameters().size(), 5u);
   EXPECT_EQ(net.weight_parameters().size(), 5u);
+}
+
+TEST(LeNet, ChannelsLastWeightsComputeTheCaffeNet) {
+  // The conv weights are stored channels-last (for speed); the output and the weight gradients must be the
+  // plain NCHW network's: recompute it with contiguous copies of every parameter and the standard ops.
+  torch::manual_seed(4);
+  LeNetBranch net({1, 28, 28}, 2);
+  auto p = net.named_parameters();
+  for (const char* name : {"conv1.weight", "conv2.weight"}) {
+    EXPECT_TRUE(p[name].is_contiguous(torch::MemoryFormat::ChannelsLast)) << name;
+    EXPECT_EQ(p[name].stride(1), 1) << name;  // explicit NHWC strides, even for conv1's single channel
+  }
+  torch::Tensor x = torch::rand({6, 1, 28, 28});
+  torch::Tensor out = net.forward(x);
+  out.sum().backward();
+  std::map<std::string, torch::Tensor> q;
+  for (auto& kv : p) q[kv.key()] = kv.value().detach().contiguous().clone().requires_grad_(true);
+  torch::Tensor h = torch::max_pool2d(torch::conv2d(x, q["conv1.weight"], q["conv1.bias"]), 2, 2);
+  h = torch::max_pool2d(torch::conv2d(h, q["conv2.weight"], q["conv2.bias"]), 2, 2);
+  h = torch::relu(torch::linear(h.reshape({6, -1}), q["ip1.weight"], q["ip1.bias"]));
+  torch::Tensor ref = torch::linear(torch::linear(h, q["ip2.weight"], q["ip2.bias"]), q["feat.weight"], q["feat.bias"]);
+  ref.sum().backward();
+  EXPECT_TRUE(torch::allclose(out, ref, 1e-4, 1e-5)) << out << ref;
+  for (auto& kv : p)
+    EXPECT_TRUE(torch::allclose(kv.value().grad(), q[kv.key()].grad(), 1e-3, 1e-5)) << kv.key();
 }
 
 TEST(SiameseNet, OneBranchSharedWeights) {
