@@ -56,7 +56,8 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   torch::Tensor dt = tdiff_.matmul(l.t()).square().sum(1).view({n, k_});
   torch::Tensor radius = std::get<0>(dt.max(1)) + 1.0;
   // The expanded form |a|^2 + |b|^2 - 2ab loses a little precision; widen the radius slightly so the set
-  // stays a superset of the active pairs (membership only selects candidates; hinge values are computed afresh from L).
+  // stays a superset of the active pairs (membership only selects candidates; the hinge values are computed
+  // afresh from L).
   radius = radius * (1 + 1e-9) + 1e-9;
   torch::Tensor sq = squared_row_norms(lx);
   std::vector<torch::Tensor> anchors, impostors;
