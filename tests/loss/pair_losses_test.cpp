@@ -345,5 +345,46 @@ TEST(LossDeepId2, MarginIsResetEveryNTrainingPairs) {
   EXPECT_TRUE(buffered);
 }
 
+TEST(LossDeepId2, MarginWindowSurvivesSaveAndLoad) {
+  // The same six pairs in two halves, with a save/load between them (a resumed run): the restored loss must
+  // complete the window and re-set m to 0.2 at the sixth pair, as the uninterrupted one does.
+  auto half = [](std::vector<double> xs, std::vector<PairLabel> labels, std::vector<int64_t> classes) {
+    std::vector<std::array<double, 2>> a(3, {0, 0}), b;
+    for (double x : xs) b.push_back({x, 0});
+    auto in = pairs_of(a, b, labels);
+    in.labels = torch::tensor(classes, torch::kLong);
+    return in;
+  };
+  auto first = half({0.4, 0.1, 0.6}, {S, S, D}, {0, 0, 0, 0, 0, 1});
+  auto second = half({0.2, 0.5, 0.3}, {S, D, D}, {0, 0, 0, 1, 0, 1});
+  auto make = [] {
+    auto l = std::dynamic_pointer_cast<DeepId2Loss>(make_loss("deepid2", deepid2_ctx(), {{"margin_every", int64_t{6}}}));
+    l->to(torch::kDouble);
+    l->train();
+    return l;
+  };
+  auto before = make();
+  before->forward(first);
+  EXPECT_EQ(before->window_size(), 3);
+  std::stringstream buffer;
+  {
+    torch::serialize::OutputArchive out;
+    before->save(out);
+    out.save_to(buffer);
+  }
+  auto after = make();
+  torch::serialize::InputArchive in;
+  in.load_from(buffer);
+  after->load(in);
+  EXPECT_EQ(after->window_size(), 3);
+  after->forward(second);
+  EXPECT_NEAR(after->margin(), 0.2, 1e-6);
+  EXPECT_EQ(after->window_size(), 0);
+  // A fresh loss that never saw the first half does not re-set m yet.
+  auto fresh = make();
+  fresh->forward(second);
+  EXPECT_NEAR(fresh->margin(), 1.0, 1e-12);
+}
+
 }  // namespace
 }  // namespace siamese

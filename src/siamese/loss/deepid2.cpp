@@ -89,6 +89,27 @@ void DeepId2Loss::observe(const torch::Tensor& d, const torch::Tensor& same) {
   }
 }
 
+void DeepId2Loss::save(torch::serialize::OutputArchive& archive) const {
+  Loss::save(archive);
+  archive.write("window_d", torch::tensor(window_d_, torch::kDouble));
+  std::vector<int64_t> same(window_same_.begin(), window_same_.end());
+  archive.write("window_same", torch::tensor(same, torch::kLong));
+}
+
+void DeepId2Loss::load(torch::serialize::InputArchive& archive) {
+  Loss::load(archive);
+  window_d_.clear();
+  window_same_.clear();
+  torch::Tensor d, same;
+  if (!archive.try_read("window_d", d) || !archive.try_read("window_same", same)) return;
+  SIAMESE_CHECK(d.dim() == 1 && same.dim() == 1 && d.numel() == same.numel(), DataError,
+                "deepid2: corrupt margin window in the checkpoint (", d.numel(), " distances, ", same.numel(), " labels)");
+  d = d.to(torch::kDouble).contiguous();
+  same = same.to(torch::kLong).contiguous();
+  window_d_.assign(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+  for (int64_t k = 0; k < same.numel(); ++k) window_same_.push_back(same.data_ptr<int64_t>()[k] ? 1 : 0);
+}
+
 torch::Tensor DeepId2Loss::forward(const LossInput& in) {
   SIAMESE_CHECK(in.labels.defined() && in.labels.numel() == in.embeddings.size(0), ConfigError,
                 "the 'deepid2' loss needs a class label for every embedding (LossInput::labels)");

@@ -9,7 +9,8 @@
 //     ½ max(0, m - ||f_i - f_j||)² y = -1
 //     m is not trained: every `margin_every` pairs seen in training mode it is re-set to the distance
 //     threshold that minimised the verification error on those pairs (ties: the smallest threshold). m lives
-//     in the buffer "margin" (checkpointed); the window of recent pairs is not. In eval() mode m is frozen.
+//     in the buffer "margin"; the window of pairs seen since the last re-set is saved beside it (keys
+//     "window_d", "window_same"), so a resumed run re-sets m at the same pair. In eval() mode m is frozen.
 //   form = "cosine": ½ (y01 - σ(w·cos(f_i, f_j) + b))², y01 = (y + 1)/2 ∈ {0, 1} (the 0/1 target is an
 //     interpretation: σ cannot reach -1, §0.6.6); w ("verif_w", starts at 1) and b ("verif_b", starts at 0)
 //     are learned.
@@ -41,6 +42,9 @@ class DeepId2Loss : public Loss {
   // Per-pair verification terms, before the mean.
   torch::Tensor verification_terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const;
   double margin() const { return margin_.item<double>(); }
+  int64_t window_size() const { return static_cast<int64_t>(window_d_.size()); }
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;  // a checkpoint without the window: empty
   // The threshold t minimising #(same with d > t) + #(different with d <= t); exposed for tests.
   static double best_threshold(const torch::Tensor& d, const torch::Tensor& same);
 
