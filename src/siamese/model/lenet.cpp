@@ -26,8 +26,8 @@ LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, i
     }
   }
   // Channels-last (NHWC) convolution weights make oneDNN run both convolutions, and ATen both poolings, in
-  // NHWC without per-call layout reorders: ~1.4x the training throughput of the NCHW layout on this net
-  // (bench/caffe_net_bench). Strides are set explicitly: with one input channel the NCHW weight also counts as
+  // NHWC without per-call layout reorders: 1.4-2x the training throughput of the NCHW layout on this net
+  // (docs/results.md, throughput section). Strides are set explicitly: with one input channel the NCHW weight also counts as
   // channels-last-contiguous, so .contiguous(ChannelsLast) would keep NCHW strides and the format would not
   // propagate.
   torch::NoGradGuard g;
