@@ -24,7 +24,16 @@ set(SIAMESE_DEPS
   ${TORCH_LIBRARIES} ${OpenCV_LIBS} ZLIB::ZLIB nlohmann_json::nlohmann_json CLI11::CLI11
   ${FAISS_LIBRARY} Threads::Threads OpenMP::OpenMP_CXX siamese_thirdparty)
 
-# One precompiled header with torch (the heavy part of every translation unit).
+# One precompiled header with torch (the heavy part of every translation unit), built once for the
+# library and reused by the program, the tests and the benchmarks (their compile flags are the same).
 function(siamese_torch_pch target)
   target_precompile_headers(${target} PRIVATE <torch/torch.h> <vector> <string> <map> <memory>)
+endfunction()
+function(siamese_reuse_pch target)
+  target_precompile_headers(${target} REUSE_FROM siamese_lib)
+endfunction()
+
+# The same warnings for every target (a precompiled header is only reused under identical flags).
+function(siamese_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
 endfunction()

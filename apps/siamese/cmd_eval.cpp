@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "siamese/eval/evaluate.h"
+#include "siamese/train/report.h"
 #include "siamese/train/run.h"
 
 namespace siamese::cli {

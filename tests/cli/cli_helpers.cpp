@@ -10,12 +10,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "paths.h"
 #include "siamese/data/idx.h"
 
 namespace siamese::testing {
 
 CommandResult run_siamese(const std::string& args) {
-  std::string cmd = std::string(SIAMESE_BINARY) + " " + args + " 2>&1 < /dev/null";
+  std::string cmd = siamese::test::binary_path() + " " + args + " 2>&1 < /dev/null";
   CommandResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;

@@ -9,7 +9,7 @@
 #include "siamese/distance/mahalanobis.h"
 #include "siamese/distance/weighted_chi2.h"
 #include "siamese/distance/weighted_l1.h"
-#include "siamese/metric/mahalanobis_model.h"
+#include "siamese/distance/mahalanobis_model.h"
 
 namespace siamese {
 namespace {

@@ -7,9 +7,10 @@
 
 #include "siamese/core/error.h"
 #include "siamese/eval/cross_validation.h"
+#include "siamese/metric/clustering.h"
 #include "siamese/metric/evaluation.h"
 #include "siamese/metric/learner.h"
-#include "siamese/metric/mahalanobis_model.h"
+#include "siamese/distance/mahalanobis_model.h"
 
 namespace siamese {
 namespace {

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "siamese/eval/cross_validation.h"
+#include "siamese/metric/clustering.h"
 #include "siamese/metric/mmc.h"
 #include "siamese/metric/side_info.h"
 

@@ -2,7 +2,7 @@
 
 #include "siamese/core/error.h"
 #include "siamese/distance/blocks.h"
-#include "siamese/metric/mahalanobis_model.h"
+#include "siamese/distance/mahalanobis_model.h"
 
 namespace siamese {
 

@@ -1,17 +1,14 @@
-// `siamese eval`: the held-out evaluation of a trained run, written to report.json.
+// Verification of embeddings (the meters of eval/metrics.h applied to pairs of a labelled set).
 //
-// verification: pairs of the test set (all pairs, or a seeded sample of eval.max_pairs) scored with the
-//   evaluation distance; AUC, EER, TAR at FAR 1e-2 / 1e-3, and accuracy at the threshold that maximised
-//   accuracy on pairs of the validation split (never chosen on test).
-// knn: test embeddings classified by their k = 1 and k = 5 nearest training embeddings.
-// retrieval: within the test set, precision@1, recall@1/5 and MAP@R; a query never counts itself.
+// verify_embeddings: pairs of the test set (all pairs, or a seeded sample of max_pairs) scored with the
+//   given distance; AUC, EER, TAR at FAR 1e-2 / 1e-3, and accuracy at the threshold that maximised
+//   accuracy on pairs of the validation set (never chosen on test).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include "siamese/data/dataset.h"
 #include "siamese/distance/distance.h"
-#include "siamese/train/run.h"
 
 namespace siamese {
 
@@ -25,9 +22,6 @@ struct VerificationResult {
 VerificationResult verify_embeddings(const torch::Tensor& test_emb, const torch::Tensor& test_labels,
                                      const torch::Tensor& val_emb, const torch::Tensor& val_labels,
                                      const Distance& dist, int64_t max_pairs, uint64_t seed);
-
-// Everything above for a run; also writes <run>/report.json.
-nlohmann::json evaluate_run(const OpenRun& run);
 
 // Pair scores of embeddings (distance or similarity), for ROC plots.
 torch::Tensor pair_scores(const torch::Tensor& emb, const torch::Tensor& first, const torch::Tensor& second,

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "siamese/core/registry.h"
-#include "siamese/metric/mahalanobis_model.h"
+#include "siamese/distance/mahalanobis_model.h"
 
 namespace siamese {
 

@@ -13,7 +13,7 @@
 #include "siamese/eval/evaluate.h"
 #include "siamese/eval/metrics.h"
 #include "siamese/mine/all_tuples.h"
-#include "siamese/mine/diagnostics.h"
+#include "siamese/train/diagnostics.h"
 #include "siamese/model/data_parallel.h"
 #include "siamese/model/siamese_net.h"
 #include "siamese/mine/miner.h"

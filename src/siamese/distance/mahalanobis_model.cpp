@@ -1,4 +1,4 @@
-#include "siamese/metric/mahalanobis_model.h"
+#include "siamese/distance/mahalanobis_model.h"
 
 #include <nlohmann/json.hpp>
 

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "siamese/mine/all_tuples.h"
-#include "siamese/mine/diagnostics.h"
+#include "siamese/train/diagnostics.h"
 #include "siamese/train/trainer.h"
 
 namespace siamese {

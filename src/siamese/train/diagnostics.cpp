@@ -1,4 +1,4 @@
-#include "siamese/mine/diagnostics.h"
+#include "siamese/train/diagnostics.h"
 
 #include <algorithm>
 #include <cmath>
