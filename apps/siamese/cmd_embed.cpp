@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "siamese/core/error.h"
 #include "siamese/core/fs.h"
-#include "siamese/model/siamese_net.h"
+#include "siamese/model/data_parallel.h"
 #include "siamese/train/run.h"
 
 namespace siamese::cli {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 
 namespace siamese {
 
@@ -283,52 +284,67 @@ FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcD
 // ---------------------------------------------------------------------------------------------------------
 // Registry adapter.
 
+namespace {
+
+const OptionBinder<MmcPairOptions>& pair_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcPairOptions> b;
+    b.add("similar", &MmcPairOptions::similar,
+          "similar pairs S from labels: all same-class pairs, or Xing's much (K_c ~ 0.7 N) / little (K_c ~ 0.9 N)")
+        .one_of({"all", "much", "little"});
+    b.add("dissimilar", &MmcPairOptions::dissimilar,
+          "dissimilar pairs D: different-class pairs or all pairs not in S (Xing)")
+        .one_of({"different-class", "not-similar"});
+    b.add("max_pairs", &MmcPairOptions::max_pairs, "random cap on |S| and on |D| (0 = no cap)").at_least(0);
+    b.add("seed", &MmcPairOptions::seed, "seed for drawing and capping pairs");
+    return b;
+  }();
+  return b;
+}
+
+const OptionBinder<MmcFullOptions>& full_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcFullOptions> b;
+    b.add("max_iter", &MmcFullOptions::max_iter, "outer gradient-ascent steps").at_least(1);
+    b.add("conv_tol", &MmcFullOptions::conv_tol, "relative step ||alpha M|| / ||A|| that stops the ascent").above(0);
+    b.add("max_proj", &MmcFullOptions::max_proj, "alternating-projection cycles per step").at_least(1);
+    b.add("proj_tol", &MmcFullOptions::proj_tol, "relative violation of sum_S d^2 <= t accepted after projecting")
+        .above(0);
+    b.add("initial_step", &MmcFullOptions::initial_step, "initial step size alpha").above(0);
+    b.add("bound_fraction", &MmcFullOptions::bound_fraction, "t = bound_fraction * sum_S ||d||^2 (scale only)")
+        .above(0);
+    return b;
+  }();
+  return b;
+}
+
+const OptionBinder<MmcDiagOptions>& diag_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcDiagOptions> b;
+    b.add("max_iter", &MmcDiagOptions::max_iter, "Newton steps").at_least(1);
+    b.add("conv_tol", &MmcDiagOptions::conv_tol, "relative objective change that stops Newton").above(0);
+    b.add("c", &MmcDiagOptions::c, "weight of the log term of the surrogate").above(0);
+    b.add("ridge", &MmcDiagOptions::ridge, "added to the Hessian diagonal, times its mean diagonal entry").at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 Schema mmc_schema(bool diagonal) {
-  Schema s = {
-      text("similar", "all", "similar pairs S from labels: all same-class pairs, or Xing's much (K_c ~ 0.7 N) / "
-                             "little (K_c ~ 0.9 N)")
-          .one_of({"all", "much", "little"}),
-      text("dissimilar", "different-class", "dissimilar pairs D: different-class pairs or all pairs not in S (Xing)")
-          .one_of({"different-class", "not-similar"}),
-      integer("max_pairs", 20000, "random cap on |S| and on |D| (0 = no cap)").at_least(0),
-      integer("seed", 0, "seed for drawing and capping pairs").at_least(0),
-      integer("max_iter", 100, diagonal ? "Newton steps" : "outer gradient-ascent steps").at_least(1),
-      real("conv_tol", diagonal ? 1e-6 : 1e-3, diagonal ? "relative objective change that stops Newton"
-                                      : "relative step ||alpha M|| / ||A|| that stops the ascent")
-          .above(0),
-  };
-  if (diagonal) {
-    s.push_back(real("c", 1.0, "weight of the log term of the surrogate").above(0));
-    s.push_back(real("ridge", 1e-6, "added to the Hessian diagonal, times its mean diagonal entry").at_least(0));
-  } else {
-    s.push_back(integer("max_proj", 200, "alternating-projection cycles per step").at_least(1));
-    s.push_back(real("proj_tol", 0.01, "relative violation of sum_S d^2 <= t accepted after projecting").above(0));
-    s.push_back(real("initial_step", 0.1, "initial step size alpha").above(0));
-    s.push_back(real("bound_fraction", 0.01, "t = bound_fraction * sum_S ||d||^2 (scale only)").above(0));
-  }
+  Schema s = pair_binder().schema();
+  const Schema& solver = diagonal ? diag_binder().schema() : full_binder().schema();
+  s.insert(s.end(), solver.begin(), solver.end());
   return s;
 }
 
 FitResult MmcLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
   torch::Tensor xd = detail::check_xy(x, y, diagonal_ ? "mmc-diag" : "mmc");
-  PairSets pairs = pairs_from_labels(y, p_.s("similar"), p_.s("dissimilar"), p_.i("max_pairs"),
-                                     static_cast<uint64_t>(p_.i("seed")));
-  if (diagonal_) {
-    MmcDiagOptions o;
-    o.max_iter = p_.i("max_iter");
-    o.conv_tol = p_.f("conv_tol");
-    o.c = p_.f("c");
-    o.ridge = p_.f("ridge");
-    return fit_mmc_diag(xd, pairs, o);
-  }
-  MmcFullOptions o;
-  o.max_iter = p_.i("max_iter");
-  o.conv_tol = p_.f("conv_tol");
-  o.max_proj = p_.i("max_proj");
-  o.proj_tol = p_.f("proj_tol");
-  o.initial_step = p_.f("initial_step");
-  o.bound_fraction = p_.f("bound_fraction");
-  return fit_mmc_full(xd, pairs, o);
+  const MmcPairOptions po = pair_binder().bind(p_);
+  PairSets pairs = pairs_from_labels(y, po.similar, po.dissimilar, po.max_pairs, po.seed);
+  if (diagonal_) return fit_mmc_diag(xd, pairs, diag_binder().bind(p_));
+  return fit_mmc_full(xd, pairs, full_binder().bind(p_));
 }
 
 }  // namespace siamese
