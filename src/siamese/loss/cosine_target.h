@@ -1,5 +1,5 @@
 // Cosine-target loss of the original Siamese network, Bromley, Guyon, LeCun, Säckinger & Shah, "Signature
-// Verification using a 'Siamese' Time Delay Neural Network", NIPS 1993 (methods.md §3.3). Paper convention
+// Verification using a 'Siamese' Time Delay Neural Network", NIPS 1993 (docs/methods.md §3.3). Paper convention
 // t = +1 genuine–genuine, -1 genuine–forgery (internally t = same ? +1 : -1):
 //     L = ½ (c - t)²,    c = f1·f2 / (||f1|| ||f2||)   (the "joining neuron")
 // The compared quantity is a similarity: the recipe's [distance], if any, must be one (cosine); by

@@ -1,4 +1,4 @@
-// Discriminative Deep Metric Learning, Hu, Lu & Tan, CVPR 2014 (methods.md §8.2). Paper convention
+// Discriminative Deep Metric Learning, Hu, Lu & Tan, CVPR 2014 (docs/methods.md §8.2). Paper convention
 // ℓ_ij = +1 same person, -1 different (internally ℓ = same ? +1 : -1):
 //     J  = J1 + J2
 //     J1 = ½ Σ_ij g(1 - ℓ_ij (τ - d²(x_i, x_j))),    g(z) = (1/β) log(1 + exp(βz))   (softplus with β)

@@ -1,5 +1,5 @@
 // Joint identification-verification loss, Sun, Chen, Wang & Tang, "Deep Learning Face Representation by
-// Joint Identification-Verification", NIPS 2014 — DeepID2 (methods.md §10.1, double minus fixed §0.6.4).
+// Joint Identification-Verification", NIPS 2014 — DeepID2 (docs/methods.md §10.1, double minus fixed §0.6.4).
 //     L = Ident + λ · Verif
 //     Ident = -log p̂_t,  p̂ = softmax(W_id f + b_id)   (mean over the batch's images; the classifier is the
 //             module "classifier" of this loss, num_classes × embedding_dim from the LossContext)

@@ -1,5 +1,5 @@
 // Energy-based pair loss, Chopra, Hadsell & LeCun, "Learning a Similarity Metric Discriminatively, with
-// Application to Face Verification", CVPR 2005 (methods.md §5.1). Paper convention Y = 0 genuine (same),
+// Application to Face Verification", CVPR 2005 (docs/methods.md §5.1). Paper convention Y = 0 genuine (same),
 // Y = 1 impostor (internally `same` = genuine):
 //     L = (1 - Y) · (2/Q) E²  +  Y · 2Q · exp(-2.77 E / Q),    E = ||G(X1) - G(X2)||_1 (the energy)
 // Q is a constant upper bound of E. Either give it (`q` > 0, e.g. 2·k·a for a k-D output bounded by ±a), or

@@ -1,5 +1,5 @@
 // Hinge-embedding loss, Simo-Serra et al., "Fracking Deep Convolutional Image Descriptors", arXiv 1412.6537
-// (ICCV 2015 "Discriminative Learning of Deep Convolutional Feature Point Descriptors"), methods.md §7.1.
+// (ICCV 2015 "Discriminative Learning of Deep Convolutional Feature Point Descriptors"), docs/methods.md §7.1.
 // Paper convention δ = 1 corresponding patches, 0 otherwise (internally `same` = δ):
 //     l(x1, x2, δ) = δ · d  +  (1 - δ) · max(0, m - d)
 // with d the UNSQUARED distance (the recipe's, by default Euclidean): positives are pulled with a constant

@@ -1,5 +1,5 @@
-// Triplet hinge (ranking) loss, Wang et al., "Learning Fine-grained Image Similarity with Deep Ranking",
-// CVPR 2014 (methods.md §11.1). Triplets (anchor p_i, positive p_i⁺, negative p_i⁻) with r(p, p⁺) > r(p, p⁻):
+// Triplet hinge (ranking) loss, Wang et al., "Learning Fine-grained Image Similarity with Deep Ranking", CVPR
+// 2014 (docs/methods.md §11.1). Triplets (anchor p_i, positive p_i⁺, negative p_i⁻) with r(p, p⁺) > r(p, p⁻):
 //     l = max(0, g + D(f(p), f(p⁺)) - D(f(p), f(p⁻))),    D = ||·||² (SQUARED L2) on L2-NORMALISED f
 // so D ∈ [0, 4] and g = 1 is natural. D = d² where d is the recipe's distance (default Euclidean) applied
 // to the normalised embeddings (`normalize = false` skips the normalisation). The paper's λ||W||² is the

@@ -1,5 +1,5 @@
 // Triplet-network loss, Hoffer & Ailon, "Deep metric learning using Triplet network", arXiv 1412.6622
-// (methods.md §12.1). With d₊ = ||Net(x) - Net(x⁺)||, d₋ = ||Net(x) - Net(x⁻)|| (UNSQUARED L2):
+// (docs/methods.md §12.1). With d₊ = ||Net(x) - Net(x⁺)||, d₋ = ||Net(x) - Net(x⁻)|| (UNSQUARED L2):
 //     s₊ = e^{d₊} / (e^{d₊} + e^{d₋}),  s₋ = 1 - s₊    (softmax over the two raw distances)
 //     L  = ||(s₊, s₋ - 1)||² = 2 s₊²                   (squared error to the target (0, 1))
 // which drives d₊/d₋ → 0 and saturates once d₋ exceeds d₊ by a few units (a soft margin). Hoffer's Torch

@@ -1,6 +1,7 @@
 // Weighted contrastive loss, Carlevaris-Bianco & Eustice, "Learning visual feature descriptors for dynamic
-// lighting conditions", IROS 2014 (methods.md §6.1; the non-matching term with the report's transcription
-// fixed, §0.6.8). Paper convention: (i, j) matching or non-matching; internally `same` = matching.
+// lighting conditions", IROS 2014 (docs/methods.md §6.1; the non-matching term as the report prints it,
+// margin on d², not DrLIM's squared hinge, §0.6.8). Paper convention: (i, j) matching or non-matching;
+// internally `same` = matching.
 //     l_ij = s_ij · d_ij²              matching pairs (s_ij: per-pair weight from the data, Pairs::weight,
 //                                      1 where the data gives none)
 //     l_ij = max(m - d_ij², 0)         non-matching pairs (margin on d², a plain hinge; the paper's m = 1)

@@ -1,4 +1,4 @@
-// hard_pairs: "fracking" hard mining of pairs (Simo-Serra et al., arXiv 1412.6537 / ICCV 2015; methods.md §7.2).
+// hard_pairs: "fracking" hard mining of pairs (Simo-Serra et al., arXiv 1412.6537 / ICCV 2015; docs/methods.md §7.2).
 //
 // From the batch's pairs i < j: score r_p · s_p positive and r_n · s_n negative candidates and keep the s_p
 // positives and s_n negatives with the largest loss. Every pair loss of this project grows with the

@@ -1,4 +1,4 @@
-// Caffe's mnist_siamese branch (BVLC/caffe examples/siamese, methods.md §13.2):
+// Caffe's mnist_siamese branch (BVLC/caffe examples/siamese, docs/methods.md §13.2):
 //   conv1 20@5x5 -> maxpool 2 -> conv2 50@5x5 -> maxpool 2 -> ip1 500 -> ReLU -> ip2 10 -> feat D (default 2)
 // No nonlinearity between the conv/pool layers, none after ip2. Weights: Caffe "xavier"
 // U(±sqrt(3/fan_in)); biases 0 (Caffe trains them with lr_mult 2: see Branch::bias_parameters()).

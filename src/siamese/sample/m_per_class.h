@@ -7,7 +7,7 @@
 //      K, or a class smaller than K) is topped up with other examples of the same class, drawn without
 //      replacement from the rest of the class, then with replacement when the class has fewer than K
 //      examples — so a class smaller than K repeats examples inside its chunk (a pair of a row with itself
-//      has distance 0; losses add an epsilon under the square root, methods.md §0.3).
+//      has distance 0; losses add an epsilon under the square root, docs/methods.md §0.3).
 //   2. Chunks are dealt into batches of P distinct classes: each batch first takes every class that must
 //      appear in all remaining batches to be used up in time, then fills up with classes drawn with
 //      probability proportional to their remaining chunks.

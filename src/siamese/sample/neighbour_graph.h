@@ -1,4 +1,4 @@
-// neighbour_graph: DrLIM's pairs (Hadsell, Chopra & LeCun, CVPR 2006; methods.md §4.2, §4.4).
+// neighbour_graph: DrLIM's pairs (Hadsell, Chopra & LeCun, CVPR 2006; docs/methods.md §4.2, §4.4).
 //
 // Similar pairs come from prior knowledge, not from class labels:
 //   S(i) = kNN(i)                                   the k nearest neighbours of row i in input space
