@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 // Keep in step with the "Layers" section of docs/architecture.md.
 const std::map<std::string, int>& layers() {
   static const std::map<std::string, int> l = {
-      {"core", 0},  {"data", 1},   {"distance", 1}, {"model", 1},  {"viz", 1},    {"index", 2},
-      {"loss", 3},  {"sample", 3}, {"mine", 3},     {"eval", 4},   {"metric", 5}, {"train", 6},
+      {"core", 0}, {"data", 1},   {"distance", 1}, {"model", 1}, {"viz", 1},    {"index", 2},
+      {"loss", 3}, {"sample", 3}, {"mine", 3},     {"eval", 4},  {"metric", 5}, {"train", 6},
   };
   return l;
 }
@@ -63,8 +63,8 @@ std::vector<std::string> violations(const fs::path& root) {
       out.push_back(i.file + ":" + std::to_string(i.line) + ": unknown folder " +
                     (f == layers().end() ? i.from : i.to));
     } else if (t->second >= f->second) {
-      out.push_back(i.file + ":" + std::to_string(i.line) + ": " + i.from + " (layer " +
-                    std::to_string(f->second) + ") includes " + i.to + " (layer " + std::to_string(t->second) +
+      out.push_back(i.file + ":" + std::to_string(i.line) + ": " + i.from + " (layer " + std::to_string(f->second) +
+                    ") includes " + i.to + " (layer " + std::to_string(t->second) +
                     "); move the piece to the folder it belongs to");
     }
   }
@@ -109,7 +109,8 @@ TEST(Layering, TheLibraryOnlyIncludesItsOwnHeaders) {
     std::string text;
     std::smatch m;
     while (std::getline(in, text))
-      if (std::regex_search(text, m, quoted)) EXPECT_EQ(m[1].str().rfind("siamese/", 0), 0u) << e.path() << ": " << text;
+      if (std::regex_search(text, m, quoted))
+        EXPECT_EQ(m[1].str().rfind("siamese/", 0), 0u) << e.path() << ": " << text;
   }
 }
 

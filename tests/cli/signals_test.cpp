@@ -75,8 +75,8 @@ TEST_P(SignalStop, CheckpointsExitsOneAndResumes) {
   // The stopped run continues: here to a short end, set through --set train.iterations.
   const std::string it = out.substr(out.find("interrupted at iteration ") + 25);
   const long done = std::stol(it);
-  auto resumed = run_siamese("train " + recipe + " --run-dir " + run + " --quiet --resume --set train.iterations=" +
-                             std::to_string(done + 3));
+  auto resumed = run_siamese("train " + recipe + " --run-dir " + run +
+                             " --quiet --resume --set train.iterations=" + std::to_string(done + 3));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(fs::exists(run + "/model.pt"));
 }

@@ -45,8 +45,9 @@ TEST(OptionBinder, SchemaTakesNamesAndDefaultsFromTheStruct) {
 }
 
 TEST(OptionBinder, BindFillsEveryFieldFromResolvedParams) {
-  const Params p = make_params(toy_binder().schema(), {{"k", int64_t{9}}, {"tol", 0.5}, {"verbose", true},
-                                                       {"mode", std::string("exact")}, {"seed", int64_t{42}}});
+  const Params p = make_params(
+      toy_binder().schema(),
+      {{"k", int64_t{9}}, {"tol", 0.5}, {"verbose", true}, {"mode", std::string("exact")}, {"seed", int64_t{42}}});
   const ToyOptions o = toy_binder().bind(p);
   EXPECT_EQ(o.k, 9);
   EXPECT_EQ(o.tol, 0.5);

@@ -45,7 +45,8 @@ std::string recipe_text(int iterations, const std::string& extra = "") {
          "[loss]\nname = \"contrastive\"\nmargin = 1.0\n"
          "[sampler]\nname = \"m_per_class\"\nclasses_per_batch = 4\nper_class = 4\n"
          "[optimizer]\nlr = 0.05\n"
-         "[train]\niterations = " + std::to_string(iterations) + "\nlog_every = 5\ncheckpoint_every = 10\n" + extra;
+         "[train]\niterations = " +
+         std::to_string(iterations) + "\nlog_every = 5\ncheckpoint_every = 10\n" + extra;
 }
 
 std::string write_recipe(const fs::path& dir, const std::string& text) {
@@ -94,7 +95,8 @@ TEST(Trainer, RunsFromCppWithHooksAndLearns) {
   ASSERT_EQ(logged.size(), 12u);
   EXPECT_EQ(logged.back()["iter"], 60);
   double first = 0, last = 0;
-  for (int i = 0; i < 10; ++i) first += rec->losses[static_cast<size_t>(i)], last += rec->losses[rec->losses.size() - 1 - static_cast<size_t>(i)];
+  for (int i = 0; i < 10; ++i)
+    first += rec->losses[static_cast<size_t>(i)], last += rec->losses[rec->losses.size() - 1 - static_cast<size_t>(i)];
   EXPECT_LT(last, 0.7 * first) << "the loss of well-separated blobs must fall";
   EXPECT_TRUE(fs::exists(dir / "run" / "model.pt"));
 }
@@ -214,7 +216,8 @@ TEST(Trainer, DivergenceStopsBeforeAnyNonFiniteCheckpoint) {
     FAIL() << "lr = 1e30 must diverge";
   } catch (const RuntimeFailure& e) {
     const std::string m = e.what();
-    EXPECT_TRUE(m.find("the loss became") != std::string::npos || m.find("the weights became") != std::string::npos) << m;
+    EXPECT_TRUE(m.find("the loss became") != std::string::npos || m.find("the weights became") != std::string::npos)
+        << m;
     EXPECT_NE(m.find("--resume --set optimizer.lr="), std::string::npos) << m;
   }
   EXPECT_FALSE(fs::exists(dir / "run" / "model.pt"));

@@ -9,9 +9,8 @@
 
 namespace siamese {
 
-PeriodicCheck::PeriodicCheck(const Model& model, const TensorDataset& check_set, std::string split_name,
-                             int64_t every, int64_t pairs, uint64_t seed, std::shared_ptr<Distance> distance,
-                             int workers)
+PeriodicCheck::PeriodicCheck(const Model& model, const TensorDataset& check_set, std::string split_name, int64_t every,
+                             int64_t pairs, uint64_t seed, std::shared_ptr<Distance> distance, int workers)
     : model_(model),
       set_(check_set),
       split_(std::move(split_name)),

@@ -30,12 +30,12 @@ namespace siamese {
 using WarningSink = std::function<void(const std::string&)>;
 
 struct StepInfo {
-  int64_t iteration = 0;     // iterations done, 1-based
-  int64_t total = 0;         // train.iterations
-  double loss = 0;           // this step's loss
-  double lr = 0;             // learning rate of this step
-  double tuples_per_s = 0;   // throughput over the current log window
-  std::string tuple_name;    // "pairs", "triplets", ... (the sampler's unit)
+  int64_t iteration = 0;             // iterations done, 1-based
+  int64_t total = 0;                 // train.iterations
+  double loss = 0;                   // this step's loss
+  double lr = 0;                     // learning rate of this step
+  double tuples_per_s = 0;           // throughput over the current log window
+  std::string tuple_name;            // "pairs", "triplets", ... (the sampler's unit)
   const LossInput* input = nullptr;  // the batch as the loss saw it (embeddings still attached)
 };
 

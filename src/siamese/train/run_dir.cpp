@@ -73,7 +73,8 @@ void RunDir::check_policy(RunStart start) const {
 
 void RunDir::clear_run() const {
   std::error_code ec;
-  for (const char* f : {"checkpoint.pt", "model.pt", "metrics.jsonl", "report.json"}) std::filesystem::remove(file(f), ec);
+  for (const char* f : {"checkpoint.pt", "model.pt", "metrics.jsonl", "report.json"})
+    std::filesystem::remove(file(f), ec);
 }
 
 }  // namespace siamese

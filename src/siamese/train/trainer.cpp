@@ -115,8 +115,8 @@ std::vector<std::shared_ptr<TrainHook>> make_hooks(const Session& s, const RunDi
   DiagnosticsOptions diag;
   if (s.cfg.params("loss").has("margin")) diag.margin = s.cfg.params("loss").f("margin");
   std::vector<std::shared_ptr<TrainHook>> hooks = {
-      std::make_shared<PeriodicCheck>(s.model, on_test ? s.data.test : s.data.val, on_test ? "test" : "val",
-                                      eval_every, tr.i("eval_pairs"), s.seed + 17, s.model.eval_distance(s.cfg),
+      std::make_shared<PeriodicCheck>(s.model, on_test ? s.data.test : s.data.val, on_test ? "test" : "val", eval_every,
+                                      tr.i("eval_pairs"), s.seed + 17, s.model.eval_distance(s.cfg),
                                       s.parallel->workers()),
       std::make_shared<BatchDiagnostics>(s.model.loss, s.tuples->distance(), diag),
       std::make_shared<CollapseWatch>(warn)};
@@ -146,7 +146,8 @@ double train_step(Session& s, int64_t it, LossInput& in, double lr, int64_t last
   s.parallel->backward(emb.grad());
   s.optimizer->step(lr);
   if (!weights_finite(s.model))
-    throw RuntimeFailure(str("the weights became non-finite at iteration ", it + 1, last_good(last_ckpt, ckpt), advice));
+    throw RuntimeFailure(
+        str("the weights became non-finite at iteration ", it + 1, last_good(last_ckpt, ckpt), advice));
   return value;
 }
 
@@ -162,9 +163,9 @@ struct Window {
 };
 
 void log_row(const std::vector<std::shared_ptr<TrainHook>>& hooks, const StepInfo& step, Window& w, double elapsed) {
-  nlohmann::json row = {{"iter", step.iteration}, {"loss", w.loss / static_cast<double>(w.n)}, {"lr", step.lr},
-                        {step.tuple_name + "_per_s", step.tuples_per_s}, {"elapsed_s", elapsed},
-                        {"train_s", elapsed}};
+  nlohmann::json row = {{"iter", step.iteration}, {"loss", w.loss / static_cast<double>(w.n)},
+                        {"lr", step.lr},          {step.tuple_name + "_per_s", step.tuples_per_s},
+                        {"elapsed_s", elapsed},   {"train_s", elapsed}};
   for (const auto& h : hooks) h->on_log(step, row);
   w = Window{};
 }
@@ -189,9 +190,11 @@ TrainResult run_loop(Session& s, const RunDir& dir, const TrainOptions& o, int64
     window.loss += value;
     ++window.n;
     const auto now = std::chrono::steady_clock::now();
-    StepInfo step{done, total, value, lr, window.rate(s.sampler->tuples_per_batch(), now), s.sampler->tuple_name(), &in};
+    StepInfo step{done, total, value, lr, window.rate(s.sampler->tuples_per_batch(), now), s.sampler->tuple_name(),
+                  &in};
     for (const auto& h : hooks) h->on_step(step);
-    if (done % log_every == 0 || done == total) log_row(hooks, step, window, std::chrono::duration<double>(now - t0).count());
+    if (done % log_every == 0 || done == total)
+      log_row(hooks, step, window, std::chrono::duration<double>(now - t0).count());
     result.last_loss = value;
     result.iterations = done;
     const bool interrupted = o.stop && o.stop->load();

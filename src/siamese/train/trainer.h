@@ -27,11 +27,11 @@
 namespace siamese {
 
 struct TrainOptions {
-  std::string recipe;                  // path of the TOML recipe
-  std::vector<std::string> overrides;  // "section.key=value"
-  std::string run_dir;                 // default: runs/<run name>
-  bool resume = false;                 // continue from run_dir/checkpoint.pt
-  bool force = false;                  // start over in a run dir that already holds a run
+  std::string recipe;                             // path of the TOML recipe
+  std::vector<std::string> overrides;             // "section.key=value"
+  std::string run_dir;                            // default: runs/<run name>
+  bool resume = false;                            // continue from run_dir/checkpoint.pt
+  bool force = false;                             // start over in a run dir that already holds a run
   std::vector<std::shared_ptr<TrainHook>> hooks;  // called after the built-in ones, before the metrics log
   const std::atomic<bool>* stop = nullptr;        // checkpoint and stop when it becomes true
   WarningSink warn;                               // one-line warnings (default: dropped)
