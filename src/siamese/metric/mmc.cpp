@@ -313,7 +313,7 @@ FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcD
 
 namespace {
 
-const OptionBinder<MmcPairOptions>& pair_binder() {
+const OptionBinder<MmcPairOptions>& mmc_pair_binder() {
   static const auto b = [] {
     OptionBinder<MmcPairOptions> b;
     b.add("similar", &MmcPairOptions::similar,
@@ -329,7 +329,7 @@ const OptionBinder<MmcPairOptions>& pair_binder() {
   return b;
 }
 
-const OptionBinder<MmcFullOptions>& full_binder() {
+const OptionBinder<MmcFullOptions>& mmc_full_binder() {
   static const auto b = [] {
     OptionBinder<MmcFullOptions> b;
     b.add("max_iter", &MmcFullOptions::max_iter, "outer gradient-ascent steps").at_least(1);
@@ -345,7 +345,7 @@ const OptionBinder<MmcFullOptions>& full_binder() {
   return b;
 }
 
-const OptionBinder<MmcDiagOptions>& diag_binder() {
+const OptionBinder<MmcDiagOptions>& mmc_diag_binder() {
   static const auto b = [] {
     OptionBinder<MmcDiagOptions> b;
     b.add("max_iter", &MmcDiagOptions::max_iter, "Newton steps").at_least(1);
@@ -360,18 +360,18 @@ const OptionBinder<MmcDiagOptions>& diag_binder() {
 }  // namespace
 
 Schema mmc_schema(bool diagonal) {
-  Schema s = pair_binder().schema();
-  const Schema& solver = diagonal ? diag_binder().schema() : full_binder().schema();
+  Schema s = mmc_pair_binder().schema();
+  const Schema& solver = diagonal ? mmc_diag_binder().schema() : mmc_full_binder().schema();
   s.insert(s.end(), solver.begin(), solver.end());
   return s;
 }
 
 FitResult MmcLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
   torch::Tensor xd = detail::check_xy(x, y, diagonal_ ? "mmc-diag" : "mmc");
-  const MmcPairOptions po = pair_binder().bind(p_);
+  const MmcPairOptions po = mmc_pair_binder().bind(p_);
   PairSets pairs = pairs_from_labels(y, po.similar, po.dissimilar, po.max_pairs, po.seed);
-  if (diagonal_) return fit_mmc_diag(xd, pairs, diag_binder().bind(p_));
-  return fit_mmc_full(xd, pairs, full_binder().bind(p_));
+  if (diagonal_) return fit_mmc_diag(xd, pairs, mmc_diag_binder().bind(p_));
+  return fit_mmc_full(xd, pairs, mmc_full_binder().bind(p_));
 }
 
 }  // namespace siamese

@@ -16,6 +16,7 @@
 
 namespace siamese {
 
+// Each field is a recipe key of [miner] hard_pairs (bound in hard_pairs.cpp, core/options.h).
 struct HardPairsOptions {
   int64_t r_p = 8, r_n = 8;              // mining ratios
   int64_t positives = 0, negatives = 0;  // s_p, s_n kept per batch (0 = candidates / r)
