@@ -7,23 +7,18 @@
 // Requires: triplets; ensures a finite gradient for zero embeddings (eps in the normalisation).
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/triplet_loss.h"
 
 namespace siamese {
 
-class TripletHingeLoss : public Loss {
+// distance() is d on L2-normalised embeddings (normalize = true) or d itself; the equation squares it.
+class TripletHingeLoss : public TripletLoss {
  public:
-  TripletHingeLoss(double gap, bool normalize, std::string reducer, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kTriplets; }
-  std::shared_ptr<Distance> distance() const override { return eval_distance_; }
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& p, const torch::Tensor& n) const;
+  TripletHingeLoss(double gap, bool normalize, const std::string& reducer, std::shared_ptr<Distance> distance);
+  torch::Tensor triplet_terms(const torch::Tensor& d_ap, const torch::Tensor& d_an) const override;
 
  private:
   double gap_;
-  bool normalize_;
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_, eval_distance_;
 };
 
 LossRegistry::Entry triplet_hinge_entry();

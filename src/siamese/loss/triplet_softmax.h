@@ -8,21 +8,15 @@
 // Requires: triplets.
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/triplet_loss.h"
 
 namespace siamese {
 
-class TripletSoftmaxLoss : public Loss {
+class TripletSoftmaxLoss : public TripletLoss {
  public:
-  TripletSoftmaxLoss(std::string reducer, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kTriplets; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& p, const torch::Tensor& n) const;
-
- private:
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_;
+  TripletSoftmaxLoss(const std::string& reducer, std::shared_ptr<Distance> distance);
+  bool terms_can_vanish() const override { return false; }
+  torch::Tensor triplet_terms(const torch::Tensor& d_ap, const torch::Tensor& d_an) const override;
 };
 
 LossRegistry::Entry triplet_softmax_entry();

@@ -10,24 +10,21 @@
 // value equals contrastive_legacy's). Requires: pairs; ensures no singularity at d = 0 (only d² is used).
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/pair_loss.h"
 
 namespace siamese {
 
-class WeightedContrastiveLoss : public Loss {
+class WeightedContrastiveLoss : public PairLoss {
  public:
-  WeightedContrastiveLoss(double margin, std::string reducer, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kPairs; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
-  // Per-pair terms l_ij before the reducer.
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same,
-                      const torch::Tensor& weight) const;
+  WeightedContrastiveLoss(double margin, const std::string& reducer, std::shared_ptr<Distance> distance);
+  // l_ij with s_ij = weight (the data's; the base passes 1 where it has none).
+  torch::Tensor weighted_pair_terms(const torch::Tensor& d, const torch::Tensor& same,
+                                    const torch::Tensor& weight) const override;
+  // l_ij with s_ij = 1.
+  torch::Tensor pair_terms(const torch::Tensor& d, const torch::Tensor& same) const override;
 
  private:
   double margin_;
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_;
 };
 
 LossRegistry::Entry weighted_contrastive_entry();

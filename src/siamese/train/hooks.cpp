@@ -36,8 +36,15 @@ void BatchDiagnostics::on_log(const StepInfo& step, nlohmann::json& row) {
   torch::NoGradGuard no_grad;
   LossInput detached = *step.input;
   detached.embeddings = detached.embeddings.detach();
-  batch_diagnostics(detached.embeddings, detached, *distance_, row, options_);  // TEMP until the loss-terms API lands
+  batch_diagnostics(detached, *loss_, row);
 }
+
+CollapseWatch::CollapseWatch(WarningSink warn, const Loss& loss)
+    : warn_(std::move(warn)), monitor_([&] {
+        CollapseOptions o;
+        if (!loss.terms_can_vanish()) o.active_threshold = 2.0;  // a share never reaches 2: rule (b) off
+        return o;
+      }()) {}
 
 void CollapseWatch::on_log(const StepInfo& step, nlohmann::json& row) {
   if (auto warning = monitor_.check(row)) warn_(*warning);

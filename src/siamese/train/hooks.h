@@ -78,20 +78,19 @@ class PeriodicCheck : public TrainHook {
 // The batch diagnostics of train/diagnostics.h on the logged step's detached embeddings.
 class BatchDiagnostics : public TrainHook {
  public:
-  BatchDiagnostics(std::shared_ptr<Loss> loss, std::shared_ptr<Distance> distance, DiagnosticsOptions options)
-      : loss_(std::move(loss)), distance_(std::move(distance)), options_(options) {}
+  explicit BatchDiagnostics(std::shared_ptr<Loss> loss) : loss_(std::move(loss)) {}
   void on_log(const StepInfo& step, nlohmann::json& row) override;
 
  private:
   std::shared_ptr<Loss> loss_;
-  std::shared_ptr<Distance> distance_;
-  DiagnosticsOptions options_;
 };
 
-// Warns once (through `warn`) when the rows show a collapsed embedding (train/diagnostics.h).
+// Warns once (through `warn`) when the rows show a collapsed embedding (train/diagnostics.h). For a loss
+// whose terms never vanish (Loss::terms_can_vanish() false) the "stuck with everything active" rule is
+// off: all its terms are always active, and a flat loss is just convergence.
 class CollapseWatch : public TrainHook {
  public:
-  explicit CollapseWatch(WarningSink warn) : warn_(std::move(warn)) {}
+  CollapseWatch(WarningSink warn, const Loss& loss);
   void on_log(const StepInfo& step, nlohmann::json& row) override;
 
  private:

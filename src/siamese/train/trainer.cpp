@@ -112,14 +112,12 @@ std::vector<std::shared_ptr<TrainHook>> make_hooks(const Session& s, const RunDi
                 ") must be a multiple of log_every (", log_every, ")");
   const bool on_test = tr.s("eval_split") == "test" || s.data.val.size() < 4;
   WarningSink warn = o.warn ? o.warn : [](const std::string&) {};
-  DiagnosticsOptions diag;
-  if (s.cfg.params("loss").has("margin")) diag.margin = s.cfg.params("loss").f("margin");
   std::vector<std::shared_ptr<TrainHook>> hooks = {
       std::make_shared<PeriodicCheck>(s.model, on_test ? s.data.test : s.data.val, on_test ? "test" : "val", eval_every,
                                       tr.i("eval_pairs"), s.seed + 17, s.model.eval_distance(s.cfg),
                                       s.parallel->workers()),
-      std::make_shared<BatchDiagnostics>(s.model.loss, s.tuples->distance(), diag),
-      std::make_shared<CollapseWatch>(warn)};
+      std::make_shared<BatchDiagnostics>(s.model.loss),
+      std::make_shared<CollapseWatch>(warn, *s.model.loss)};
   hooks.insert(hooks.end(), o.hooks.begin(), o.hooks.end());
   hooks.push_back(std::make_shared<MetricsLog>(dir.metrics()));
   return hooks;
