@@ -116,6 +116,17 @@ TEST(LmnnObjective, TargetNeighboursAreSameLabelAndNeverSelf) {
   }
 }
 
+TEST(LmnnObjective, WorkingSetOverItsMemoryCapIsARuntimeFailure) {
+  LmnnObjective obj(six_x(), six_y(), 1, 0.25);
+  const torch::Tensor l = torch::eye(2, torch::kFloat64);
+  const int64_t pairs = obj.candidates(l).anchor.numel();
+  ASSERT_GE(pairs, 3);  // the three active triplets' pairs at least
+  obj.set_max_working_set_bytes(pairs * (32 + 64));  // exactly enough (k = 1)
+  EXPECT_EQ(obj.candidates(l).anchor.numel(), pairs);
+  obj.set_max_working_set_bytes(pairs * (32 + 64) - 1);
+  EXPECT_THROW(obj.candidates(l), RuntimeFailure);
+}
+
 TEST(LmnnObjective, RejectsSingletonClass) {
   torch::Tensor x = torch::randn({3, 2}, torch::kFloat64);
   EXPECT_THROW(LmnnObjective(x, torch::tensor({0, 0, 1}, torch::kInt64), 1, 0.5), DataError);

@@ -77,6 +77,7 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   radius = radius * (1 + 1e-9) + 1e-9;
   torch::Tensor sq = squared_row_norms(lx);
   std::vector<torch::Tensor> anchors, impostors;
+  int64_t pairs = 0;
   // Rows of the [n, n] distance matrix in blocks sized in bytes: memory O(budget), not O(n^2).
   const int64_t block = rows_per_block(kDefaultSearchBudgetBytes, n, kCandidateBytesPerEntry);
   for (int64_t start = 0; start < n; start += block) {
@@ -88,6 +89,8 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
     d.reset();
     mask.logical_and_(y_.slice(0, start, end).unsqueeze(1) != y_.unsqueeze(0));
     torch::Tensor nz = mask.nonzero();
+    pairs += nz.size(0);
+    check_working_set(pairs);
     anchors.push_back(nz.select(1, 0) + start);
     impostors.push_back(nz.select(1, 1));
   }
@@ -95,6 +98,18 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   ws.anchor = torch::cat(anchors);
   ws.impostor = torch::cat(impostors);
   return ws;
+}
+
+void LmnnObjective::check_working_set(int64_t pairs) const {
+  // Per pair: its two rows (int64), its impostor distance and weight (32 bytes), and the float64 [k]
+  // temporaries that peak in best_scale_squared (hinge arguments, breakpoints, their sort and cumulative
+  // slope: about 8 of them, 64 k bytes).
+  const int64_t bytes = pairs * (32 + 64 * k_);
+  if (bytes <= max_working_set_bytes_) return;
+  throw RuntimeFailure(str("lmnn: out of memory budget: the impostor working set has at least ", pairs,
+                           " pairs (", bytes >> 20, " MiB > max_working_set_mib = ", max_working_set_bytes_ >> 20,
+                           "); the classes overlap at this scale of L for most pairs. Fit on a subsample of the rows, "
+                           "or raise lmnn.max_working_set_mib"));
 }
 
 LmnnWorkingSet LmnnObjective::all_pairs() const {
@@ -217,6 +232,7 @@ torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::st
 
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt) {
   LmnnObjective obj(x, y, opt.k, opt.mu);
+  obj.set_max_working_set_bytes(opt.max_working_set_mib << 20);
   const torch::Tensor& xd = obj.x();
   const int64_t rank = opt.rank > 0 ? opt.rank : xd.size(1);
   torch::Tensor l = lmnn_initial_l(xd, rank, opt.init);
@@ -305,6 +321,8 @@ Schema lmnn_schema() {
       real("step_growth", 1.05, "step-size factor after a successful step").at_least(1),
       integer("rank", 0, "rows of L (output dimension); 0 = input dimension").at_least(0),
       text("init", "pca", "initial L").one_of({"pca", "identity"}),
+      integer("max_working_set_mib", 2048,
+              "memory cap of the impostor working set (MiB); a larger set stops the fit (exit 1)").at_least(1),
   };
 }
 
@@ -319,6 +337,7 @@ FitResult LmnnLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const
   o.step_growth = p_.f("step_growth");
   o.rank = p_.i("rank");
   o.init = p_.s("init");
+  o.max_working_set_mib = p_.i("max_working_set_mib");
   return fit_lmnn(x, y, o);
 }
 

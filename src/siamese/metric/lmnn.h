@@ -20,8 +20,10 @@
 // differences) and O(p d + n d^2) for the gradient (the impostor sum as X^T diag(deg) X - X^T M - M^T X with
 // M = W X accumulated row by row); no [n, n], [n k, d] or [p, d] temporaries: pairs are gathered in chunks and
 // the working-set search takes rows in blocks sized in bytes (the search's 64 MiB budget), so memory is
-// O(n d + n k + p k + d^2) plus fixed-size blocks (the working set p itself can grow to O(n^2) when the
-// classes overlap badly; all_pairs() is O(n^2) by definition and meant for small n).
+// O(n d + n k + p k + d^2) plus fixed-size blocks. The working set p itself can grow to O(n^2) pairs when
+// most impostors come within the margin (e.g. after the start is shrunk on well-separated classes); its
+// memory is capped by `max_working_set_mib` (RuntimeFailure, exit 1, naming the size, instead of the
+// process being killed). all_pairs() is O(n^2) by definition and meant for small n.
 // L may have fewer rows than columns (output rank); it starts at the top principal directions (pca) or at
 // the first rows of the identity.
 #pragma once
@@ -49,6 +51,8 @@ class LmnnObjective {
   LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int64_t k, double mu);
 
   int64_t k() const { return k_; }
+  // candidates() throws RuntimeFailure when the working set would need more than this (default 2 GiB).
+  void set_max_working_set_bytes(int64_t bytes) { max_working_set_bytes_ = bytes; }
   const torch::Tensor& targets() const { return targets_; }  // [n, k] int64, same label, never the row itself
   const torch::Tensor& x() const { return x_; }
 
@@ -76,11 +80,13 @@ class LmnnObjective {
   torch::Tensor pair_distances(const torch::Tensor& lx, const torch::Tensor& a, const torch::Tensor& b) const;
   // sum_p w_p C_{i_p j_p} over the target pairs p in `used` (undefined: all, weights 1) [d, d].
   torch::Tensor target_scatter(const torch::Tensor& used, const torch::Tensor& weight) const;
+  void check_working_set(int64_t pairs) const;
   torch::Tensor x_, y_, targets_;
   torch::Tensor anchors_, targets_flat_;  // i and j for every (i, j~>i), row i * k + slot [n * k]
   torch::Tensor pull_;  // sum over targets of C_ij [d, d]
   int64_t k_;
   double mu_;
+  int64_t max_working_set_bytes_ = int64_t{2048} << 20;
 };
 
 struct LmnnOptions {
@@ -94,6 +100,7 @@ struct LmnnOptions {
   int64_t rank = 0;            // rows of L; 0 = input dimension
   std::string init = "pca";    // pca | identity
   bool rescale_init = true;    // rescale the start to the best s L (exact line search over s)
+  int64_t max_working_set_mib = 2048;  // cap of the working set's memory; over it the fit throws RuntimeFailure
 };
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt = {});
 
