@@ -116,8 +116,8 @@ EuclideanScreen make_screen(const torch::Tensor& refs, const Distance& dist) {
 // dist.paired computes from it, by at most B_i / 2 = c (|q_i| + max|r|)^2 / 2 each. With S_i the k-th
 // smallest approx of row i, k references have computed values <= S_i + B_i, so every reference that can be
 // among the k nearest has approx <= S_i + 2 B_i (+ 8 u (S_i + B_i + eps) for values that the final
-// rounding of sqrt(. + eps) makes equal). Returns false when the screen is not usable for this block
-// (NaN, or too many survivors to measure within the budget); the caller then takes the generic route.
+// rounding of sqrt(. + eps) makes equal). Returns false when the screen is not usable for this block (a
+// NaN); the caller then takes the generic route.
 bool euclidean_block(const torch::Tensor& qb, const torch::Tensor& refs, int64_t self, int64_t k,
                      const Distance& dist, bool exclude_self, const EuclideanScreen& s, int64_t budget_bytes,
                      Candidates& out) {
@@ -135,11 +135,18 @@ bool euclidean_block(const torch::Tensor& qb, const torch::Tensor& refs, int64_t
   limit = torch::nextafter(limit.to(approx.scalar_type()), torch::full({}, kInf, approx.options()));
   const torch::Tensor nz = (approx <= limit.unsqueeze(1)).nonzero();
   approx.reset();
-  const int64_t m = nz.size(0);
-  if (2 * m * refs.size(1) * refs.element_size() > std::max(budget_bytes, int64_t{1} << 20)) return false;
   out.row = nz.select(1, 0);
   out.id = nz.select(1, 1);
-  out.value = dist.paired(qb.index_select(0, out.row), refs.index_select(0, out.id)).detach();
+  // The survivors measured exactly, in chunks whose two [rows, d] gathers stay within the budget.
+  const int64_t m = nz.size(0);
+  const int64_t chunk = rows_per_block(budget_bytes, 2 * refs.size(1), refs.element_size());
+  std::vector<torch::Tensor> parts;
+  for (int64_t s0 = 0; s0 < m; s0 += chunk) {
+    const int64_t e = std::min(m, s0 + chunk);
+    parts.push_back(dist.paired(qb.index_select(0, out.row.slice(0, s0, e)), refs.index_select(0, out.id.slice(0, s0, e)))
+                        .detach());
+  }
+  out.value = parts.size() == 1 ? parts[0] : torch::cat(parts);
   out.key = out.value.to(torch::kDouble);
   SIAMESE_CHECK(!torch::isnan(out.key).any().item<bool>(), DataError, "distance '", dist.name(),
                 "' returned NaN (non-finite embeddings?)");
