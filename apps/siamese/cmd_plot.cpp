@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/core/fs.h"
 #include "siamese/eval/evaluate.h"
 #include "siamese/eval/metrics.h"
@@ -31,16 +32,16 @@ Series read_loss_series(const std::string& path, int64_t& skipped) {
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {
-      throw DataError(str(path, ":", number, ": not a JSON line: '", shorten(line), "'"));
+      throw DataError(str(path, ":", number, ": not a JSON line: '", shorten_value(line), "'"));
     }
-    SIAMESE_CHECK(j.is_object(), DataError, path, ":", number, ": not a JSON object: '", shorten(line), "'");
+    SIAMESE_CHECK(j.is_object(), DataError, path, ":", number, ": not a JSON object: '", shorten_value(line), "'");
     if (!j.contains("loss")) continue;
     if (j["loss"].is_null()) {
       ++skipped;
       continue;
     }
     SIAMESE_CHECK(j["loss"].is_number() && j.contains("iter") && j["iter"].is_number(), DataError, path, ":",
-                  number, ": 'iter' and 'loss' must be numbers: '", shorten(line), "'");
+                  number, ": 'iter' and 'loss' must be numbers: '", shorten_value(line), "'");
     loss.x.push_back(j["iter"].get<double>());
     loss.y.push_back(j["loss"].get<double>());
   }

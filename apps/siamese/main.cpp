@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "siamese/core/blas.h"
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 
 namespace siamese::cli {
 
@@ -57,7 +58,7 @@ bool is_out_of_memory(const c10::Error& e) {
 
 int out_of_memory(const std::string& detail) {
   std::fprintf(stderr, "siamese: error: out of memory%s (try a smaller sampler batch, eval.batch_size or model width)\n",
-               detail.empty() ? "" : (" (" + siamese::shorten(detail, 120) + ")").c_str());
+               detail.empty() ? "" : (" (" + siamese::shorten_value(detail, 120) + ")").c_str());
   return static_cast<int>(siamese::ExitCode::kRuntime);
 }
 
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
   const std::string unknown = unknown_subcommand(app, argc, argv);
   if (!unknown.empty()) {
     std::fprintf(stderr, "siamese: error: unknown command '%s' (known: %s; see siamese --help)\n",
-                 siamese::shorten(unknown).c_str(), known_subcommands(app).c_str());
+                 siamese::shorten_value(unknown).c_str(), known_subcommands(app).c_str());
     return static_cast<int>(siamese::ExitCode::kUsage);
   }
   try {

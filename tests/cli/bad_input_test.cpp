@@ -93,8 +93,10 @@ TEST_F(BadInput, RecipeThatIsADirectoryUnreadableOrEmptyExitsTwo) {
   r = run("train " + dir_ + "/empty.toml --run-dir " + dir_ + "/r2");
   EXPECT_ONE_LINE(r, 2, dir_ + "/empty.toml: empty recipe");
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/r2/config.toml"));  // not trained with "all defaults"
-  r = run("train /proc/self/clear_refs --run-dir " + dir_ + "/r3");  // cannot be read, even by root
-  EXPECT_ONE_LINE(r, 2, "/proc/self/clear_refs: cannot ");
+  if (std::filesystem::exists("/proc/self/clear_refs")) {  // opens for root, but cannot be read by anyone
+    r = run("train /proc/self/clear_refs --run-dir " + dir_ + "/r3");
+    EXPECT_ONE_LINE(r, 2, "/proc/self/clear_refs: cannot ");
+  }
 }
 
 TEST_F(BadInput, IntegerListsAreStrict) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/core/memory.h"
 #include "siamese/core/params.h"
 
@@ -40,12 +41,12 @@ TEST(ParseIntList, RejectsAnythingHalfParsable) {
       << list_error("64,0", 1);
 }
 
-TEST(Shorten, KeepsShortValuesAndCutsLongOnesToOneLine) {
-  EXPECT_EQ(shorten("abc"), "abc");
-  EXPECT_EQ(shorten(std::string(80, 'a')), std::string(80, 'a'));
-  const std::string s = shorten(std::string(1000, 'b'));
+TEST(ShortenValue, KeepsShortValuesAndCutsLongOnesToOneLine) {
+  EXPECT_EQ(shorten_value("abc"), "abc");
+  EXPECT_EQ(shorten_value(std::string(80, 'a')), std::string(80, 'a'));
+  const std::string s = shorten_value(std::string(1000, 'b'));
   EXPECT_EQ(s, std::string(60, 'b') + "... (1000 characters)");
-  EXPECT_EQ(shorten("a\nb"), "a?b");  // a newline would break the one-line message
+  EXPECT_EQ(shorten_value("a\nb"), "a?b");  // a newline would break the one-line message
   // A long list value echoed by the parser stays short.
   std::string long_list(5000, '7');
   long_list += "x";

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 
 namespace siamese {
 
@@ -63,7 +64,7 @@ Override parse_override(const std::string& text) {
   auto eq = text.find('=');
   auto dot = text.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
-    throw ConfigError(str("--set '", shorten(text), "': expected section.key=value"));
+    throw ConfigError(str("--set '", shorten_value(text), "': expected section.key=value"));
   Override o;
   o.section = text.substr(0, dot);
   o.key = text.substr(dot + 1, eq - dot - 1);
@@ -82,7 +83,7 @@ static Config build(const toml::table& table, const std::string& source, const s
       if (s.name == sec) return s;
     std::string known;
     for (const auto& s : spec) known += (known.empty() ? "" : ", ") + s.name;
-    throw ConfigError(str(at, ": unknown section [", shorten(sec), "] (known: ", known, ")"));
+    throw ConfigError(str(at, ": unknown section [", shorten_value(sec), "] (known: ", known, ")"));
   };
   for (const auto& [k, node] : table) {
     std::string sec(k.str());
@@ -106,12 +107,12 @@ static Config build(const toml::table& table, const std::string& source, const s
   }
   for (const auto& text : override_texts) {
     Override o = parse_override(text);
-    const SectionSpec& ss = find_spec(o.section, "--set " + shorten(text));
+    const SectionSpec& ss = find_spec(o.section, "--set " + shorten_value(text));
     if (ss.registry && o.key == "name") {
       if (!std::holds_alternative<std::string>(o.value)) o.value = value_to_string(o.value);
-      names[o.section] = RawValue{o.value, "--set " + shorten(text)};
+      names[o.section] = RawValue{o.value, "--set " + shorten_value(text)};
     } else {
-      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten(text)};
+      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text)};
     }
   }
 

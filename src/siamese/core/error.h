@@ -61,19 +61,6 @@ void append(std::ostringstream& os, const T& first, const Rest&... rest) {
 }
 }  // namespace detail
 
-// A value as echoed in an error message: unchanged up to `max_chars` characters, else its first
-// max_chars - 20 characters, "...", and its length ("aaaa... (1000 characters)"), so one line stays one
-// readable line whatever a user pasted. Control characters (a newline in a value) are shown as '?'.
-inline std::string shorten(const std::string& value, size_t max_chars = 80) {
-  std::string s = value;
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  if (s.size() <= max_chars) return s;
-  size_t keep = max_chars > 20 ? max_chars - 20 : max_chars;
-  while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) --keep;  // not inside a UTF-8 character
-  return s.substr(0, keep) + "... (" + std::to_string(value.size()) + " characters)";
-}
-
 // Concatenates its arguments with operator<<.
 template <class... Args>
 std::string str(const Args&... args) {

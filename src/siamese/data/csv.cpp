@@ -7,6 +7,7 @@
 #include <map>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/data/gzip.h"
 
 namespace siamese {
@@ -123,7 +124,7 @@ CsvTable load_csv(const std::string& path, const CsvOptions& opt) {
     for (size_t c = 0; c < width; ++c) {
       double v = 0;
       SIAMESE_CHECK(parse_number(fields[c], v), DataError, path, ":", line.number, ": column ", c + 1,
-                    ": not a finite number: '", shorten(fields[c]), "'");
+                    ": not a finite number: '", shorten_value(fields[c]), "'");
       values.push_back(v);
     }
     row_line.push_back(line.number);

