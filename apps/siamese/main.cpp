@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "commands.h"
 #include "siamese/core/blas.h"
 #include "siamese/core/error.h"
+#include "siamese/core/memory.h"
 #include "siamese/core/text.h"
 
 namespace siamese::cli {
@@ -54,6 +56,15 @@ bool is_out_of_memory(const c10::Error& e) {
   for (const char* s : {"can't allocate memory", "not enough memory", "alloc_cpu() seems to have been called with negative"})
     if (m.find(s) != std::string::npos) return true;
   return false;
+}
+
+// "could not allocate 3.6 GB" from the allocator's "... you tried to allocate 3840000000 bytes ...".
+std::string requested_bytes(const std::string& message) {
+  const std::string marker = "tried to allocate ";
+  const auto at = message.find(marker);
+  if (at == std::string::npos) return "";
+  const double bytes = std::strtod(message.c_str() + at + marker.size(), nullptr);
+  return bytes > 0 ? "could not allocate " + siamese::format_bytes(bytes) : "";
 }
 
 int out_of_memory(const std::string& detail) {
@@ -100,7 +111,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(e.exit_code());
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
-    if (is_out_of_memory(e)) return out_of_memory(msg.substr(0, msg.find('\n')));
+    if (is_out_of_memory(e)) return out_of_memory(requested_bytes(msg));
     std::fprintf(stderr, "siamese: internal error (torch): %s\n", msg.substr(0, msg.find('\n')).c_str());
     return static_cast<int>(siamese::ExitCode::kInternal);
   } catch (const std::bad_alloc&) {

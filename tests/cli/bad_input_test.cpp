@@ -21,7 +21,7 @@
 namespace siamese::testing {
 namespace {
 
-struct Run {
+struct Outcome {
   int exit_code = -1;
   std::string out, err;
   int err_lines() const { return static_cast<int>(std::count(err.begin(), err.end(), '\n')); }
@@ -30,14 +30,14 @@ struct Run {
 
 // Runs `siamese <args>` with stdout and stderr apart; `limit` (a shell prefix such as "ulimit -v N;") is
 // applied to the program only.
-Run run(const std::string& args, const std::string& limit = "") {
+Outcome run(const std::string& args, const std::string& limit = "") {
   static int counter = 0;
   const std::string base = ::testing::TempDir() + "/siamese_bad_input_" + std::to_string(::getpid()) + "_" +
                            std::to_string(counter++);
   const std::string cmd = "(" + limit + " exec " + siamese::test::binary_path() + " " + args + ") >" + base +
                           ".out 2>" + base + ".err </dev/null";
   const int status = std::system(cmd.c_str());
-  Run r;
+  Outcome r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_text(base + ".out");
   r.err = read_text(base + ".err");
@@ -79,11 +79,11 @@ class BadInput : public ::testing::Test {
     std::filesystem::copy(dir_ + "/trained", to, std::filesystem::copy_options::recursive);
     return to;
   }
-  static Run trained_;
+  static Outcome trained_;
   static std::string dir_, data_;
 };
 std::string BadInput::dir_, BadInput::data_;
-Run BadInput::trained_;
+Outcome BadInput::trained_;
 
 TEST_F(BadInput, RecipeThatIsADirectoryUnreadableOrEmptyExitsTwo) {
   std::filesystem::create_directories(dir_ + "/recipe_dir.toml");

@@ -54,7 +54,7 @@ TEST(CsvLoader, TwoHeaderLinesAndTertileBinning) {
   // Integer targets can be binned on request; non-integers cannot be classes.
   CsvOptions as_class;
   as_class.labels = "class";
-  std::string msg = expect_data_error(write_fixture("boston_like2.csv", "a,b\n1,2.5\n3,4\n"), as_class);
+  std::string msg = expect_data_error(write_fixture("boston_like2.csv", "a,b\n1,2.5\n3,4\n5,6\n"), as_class);
   EXPECT_NE(msg.find("boston_like2.csv:2"), std::string::npos) << msg;
   EXPECT_NE(msg.find("column 2"), std::string::npos) << msg;
 }

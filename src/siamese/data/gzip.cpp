@@ -22,7 +22,8 @@ std::string read_maybe_gzip(const std::string& path) {
   while ((got = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
   int err = Z_OK;
   const char* msg = gzerror(f, &err);
-  const std::string detail = msg ? msg : "";
+  std::string detail = msg ? msg : "";
+  if (detail.rfind(path + ": ", 0) == 0) detail.erase(0, path.size() + 2);  // zlib prefixes the path
   const int sys = errno;
   gzclose(f);
   if (err == Z_ERRNO) throw DataError(str(path, ": cannot read (", std::strerror(sys), ")"));
