@@ -129,7 +129,7 @@ TEST_F(BadInput, AnAllocationThatStillFailsIsOutOfMemoryExitOne) {
     GTEST_SKIP() << "needs 16 GB of memory for the width to pass the pre-allocation check";
   write_text(dir_ + "/big.toml", mlp_recipe(data_, "1200000"));
   auto r = run("train " + dir_ + "/big.toml --run-dir " + dir_ + "/big", "ulimit -v 3000000;");
-  EXPECT_ONE_LINE(r, 1, "siamese: error: out of memory");
+  EXPECT_ONE_LINE(r, 1, "siamese: error: out of memory (could not allocate ");
 }
 
 TEST_F(BadInput, IdxOfDifferentShapesAndTruncatedGzipExitThree) {
