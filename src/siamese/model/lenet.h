@@ -22,6 +22,12 @@ class LeNetBranch : public Branch {
   torch::nn::Linear ip1_{nullptr}, ip2_{nullptr}, feat_{nullptr};
 };
 
+// Checks, before anything is allocated, that a lenet with these widths on [C, H, W] inputs fits in memory
+// (16 bytes per parameter: weights, gradients, two optimizer moments); throws ConfigError naming the keys
+// of the largest layer. The constructor calls it.
+void check_lenet_size(const std::vector<int64_t>& input_shape, int64_t embedding_dim, int64_t conv1, int64_t conv2,
+                      int64_t hidden, int64_t ip2);
+
 BranchRegistry::Entry lenet_entry();
 
 }  // namespace siamese

@@ -16,7 +16,8 @@
 // Ensures: every batch has exactly P distinct classes with exactly K rows each; every training example is
 // visited at least once per epoch, and exactly once when every class size is a multiple of K and no class
 // holds more than batches_per_epoch chunks. batches_per_epoch = max(ceil(sum_c ceil(n_c/K) / P),
-// max_c ceil(n_c/K)). Requires at least P non-empty classes (ConfigError otherwise).
+// max_c ceil(n_c/K)). Requires at least P non-empty classes and K <= the size of the largest class
+// (ConfigError naming the key otherwise).
 #pragma once
 
 #include "siamese/sample/sampler.h"

@@ -60,10 +60,16 @@ int run_workers(const Config& cfg) {
   return cfg.params("run").s("parallelism") == "data" ? run_threads(cfg) : 1;
 }
 
-void apply_run_settings(const Config& cfg) {
+std::vector<std::string> apply_run_settings(const Config& cfg) {
   const auto& run = cfg.params("run");
   at::set_num_threads(run.s("parallelism") == "data" ? 1 : run_threads(cfg));
   torch::manual_seed(static_cast<uint64_t>(run.i("seed")));
+  std::vector<std::string> warnings;
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores > 0 && run.i("threads") > static_cast<int64_t>(cores))
+    warnings.push_back(str("run.threads = ", run.i("threads"), " is more than the ", cores,
+                           " cores of this machine; the extra threads share cores and slow each step down"));
+  return warnings;
 }
 
 Model build_model(const Config& cfg, const DataSplits& data) {
@@ -108,19 +114,61 @@ void save_weights(const Model& m, const std::string& path) {
   write_file_atomic(path, os.str());
 }
 
+namespace {
+
+std::string shape_text(at::IntArrayRef s) {
+  std::string out = "[";
+  for (size_t k = 0; k < s.size(); ++k) out += (k ? ", " : "") + std::to_string(s[k]);
+  return out + "]";
+}
+
+// Every parameter and buffer of `mod` (recursively) is in `a` with the same shape, and `a` holds nothing
+// else; throws DataError naming the tensor as "<prefix>.<name>" and both shapes.
+void check_archive_matches(const torch::nn::Module& mod, torch::serialize::InputArchive& a, const std::string& prefix,
+                           const std::string& path) {
+  std::set<std::string> expected;
+  auto check = [&](const std::string& name, const torch::Tensor& want, bool is_buffer) {
+    expected.insert(name);
+    torch::Tensor got;
+    SIAMESE_CHECK(a.try_read(name, got, is_buffer), DataError, path, ": no tensor '", prefix, ".", name,
+                  "' (the model of this run needs ", shape_text(want.sizes()), "; weights of another architecture?)");
+    SIAMESE_CHECK(got.sizes() == want.sizes(), DataError, path, ": tensor '", prefix, ".", name, "' has shape ",
+                  shape_text(got.sizes()), " in the file but the model needs ", shape_text(want.sizes()),
+                  " (weights of another architecture: another width, depth or input size?)");
+  };
+  for (const auto& kv : mod.named_parameters(/*recurse=*/false)) check(kv.key(), kv.value(), false);
+  for (const auto& kv : mod.named_buffers(/*recurse=*/false)) check(kv.key(), kv.value(), true);
+  for (const auto& kv : mod.named_children()) {
+    expected.insert(kv.key());
+    torch::serialize::InputArchive child;
+    SIAMESE_CHECK(a.try_read(kv.key(), child), DataError, path, ": no layer '", prefix, ".", kv.key(),
+                  "' (weights of another architecture?)");
+    check_archive_matches(*kv.value(), child, prefix + "." + kv.key(), path);
+  }
+  for (const auto& key : a.keys())
+    SIAMESE_CHECK(expected.count(key) || key == "training", DataError, path, ": holds '", prefix, ".", key,
+                  "', which the model of this run does not have (weights of another architecture: another depth?)");
+}
+
+}  // namespace
+
 void load_weights(Model& m, const std::string& path) {
   SIAMESE_CHECK(file_exists(path), DataError, path, ": not found");
   try {
     torch::serialize::InputArchive root, branch, loss, distance;
     root.load_from(path);
-    root.read("branch", branch);
-    m.branch->load(branch);
-    root.read("loss", loss);
-    m.loss->load(loss);
+    SIAMESE_CHECK(root.try_read("branch", branch) && root.try_read("loss", loss), DataError, path,
+                  ": not a siamese weights file (no 'branch' or 'loss' part)");
+    check_archive_matches(*m.branch, branch, "branch", path);
+    check_archive_matches(*m.loss, loss, "loss", path);
     if (m.distance) {
-      root.read("distance", distance);
-      m.distance->load(distance);
+      SIAMESE_CHECK(root.try_read("distance", distance), DataError, path,
+                    ": has no 'distance' part but the recipe trains a distance (weights of another recipe?)");
+      check_archive_matches(*m.distance, distance, "distance", path);
     }
+    m.branch->load(branch);
+    m.loss->load(loss);
+    if (m.distance) m.distance->load(distance);
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
@@ -130,8 +178,8 @@ void load_weights(Model& m, const std::string& path) {
 OpenRun open_run(const std::string& dir) {
   const std::string cfg_path = dir + "/config.toml";
   SIAMESE_CHECK(file_exists(cfg_path), DataError, cfg_path, ": not found (is '", dir, "' a run directory?)");
-  OpenRun r{load_recipe(cfg_path), {}, {}, dir};
-  apply_run_settings(r.config);
+  OpenRun r{load_recipe(cfg_path), {}, {}, dir, {}};
+  r.warnings = apply_run_settings(r.config);
   const auto& data = r.config.section("data");
   r.data = load_data(data.component, data.params, static_cast<uint64_t>(r.config.params("run").i("seed")));
   r.model = build_model(r.config, r.data);
