@@ -31,6 +31,17 @@ TEST(Config, DefaultsFilledAndComponentsChosen) {
   EXPECT_EQ(c.params("train").i("iterations"), 10000);
 }
 
+// A number on the command line for a string key is taken as written ("16", not 16.0 or an error); in a
+// recipe file the TOML types stay strict.
+TEST(Config, SetGivesAStringKeyTheLiteralAsWritten) {
+  Config c = load_recipe_string("[model]\nname = \"mlp\"\n", "r.toml", {"model.hidden=16", "loss.margin=2"});
+  EXPECT_EQ(c.params("model").s("hidden"), "16");
+  EXPECT_DOUBLE_EQ(c.params("loss").f("margin"), 2.0);
+  c = load_recipe_string("[model]\nname = \"mlp\"\n", "r.toml", {"model.hidden=1e3"});
+  EXPECT_EQ(c.params("model").s("hidden"), "1e3");  // kept as text: the branch's list parser rejects it
+  EXPECT_NE(error_of("[model]\nname = \"mlp\"\nhidden = 16\n").find("string"), std::string::npos);
+}
+
 TEST(Config, UnknownKeyNamesFileLineAndKey) {
   std::string e = error_of("[run]\nseed = 3\n\n[loss]\nmargn = 1.0\n");
   EXPECT_NE(e.find("r.toml:5"), std::string::npos) << e;

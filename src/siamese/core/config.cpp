@@ -112,7 +112,7 @@ static Config build(const toml::table& table, const std::string& source, const s
       if (!std::holds_alternative<std::string>(o.value)) o.value = value_to_string(o.value);
       names[o.section] = RawValue{o.value, "--set " + shorten_value(text)};
     } else {
-      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text)};
+      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text), text.substr(text.find('=') + 1)};
     }
   }
 

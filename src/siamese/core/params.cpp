@@ -174,7 +174,7 @@ Params resolve_params(const Schema& schema, const RawParams& raw, const std::str
       throw ConfigError(str(at, ": unknown key '", shorten_value(key), "' in ", where,
                             known.empty() ? std::string(" (it takes no parameters)") : " (known: " + known + ")"));
     }
-    Value v = coerce(*spec, rv.value, at);
+    Value v = spec->type == ParamType::kString && !rv.literal.empty() ? Value(rv.literal) : coerce(*spec, rv.value, at);
     check_range(*spec, v, at);
     out.set(key, v);
   }

@@ -51,6 +51,8 @@ using Schema = std::vector<ParamSpec>;
 struct RawValue {
   Value value;
   std::string origin;
+  std::string literal;  // the text as written on the command line (--set), else empty: a string key given
+                        // `--set model.hidden=16` takes "16", not an error
 };
 using RawParams = std::map<std::string, RawValue>;
 

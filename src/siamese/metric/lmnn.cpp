@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 #include "siamese/distance/euclidean.h"
 #include "siamese/index/exact.h"
 
@@ -230,6 +231,30 @@ torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::st
   return evecs.flip({1}).slice(1, 0, rank).t().contiguous();
 }
 
+namespace {
+
+// The unit margin fixes the scale of L, the input units do not: on raw pixels (0..16) the start is ~10x too
+// large and plain gradient steps spend hundreds of iterations shrinking it. Rescales the start to the exact
+// minimiser along L -> s L. Each round uses the working set at the current scale; a smaller scale can only
+// add active triplets (which pull the optimum back up), so a few rounds settle it.
+void rescale_start(const LmnnObjective& obj, torch::Tensor& l, LmnnWorkingSet& ws) {
+  for (int round = 0; round < 8; ++round) {
+    double u = obj.best_scale_squared(l, ws);
+    u = std::clamp(u, 1e-4, 1e4);  // at most x100 / /100 per round
+    if (std::abs(u - 1) < 1e-3) break;
+    l = l * std::sqrt(u);
+    ws = obj.candidates(l);
+  }
+}
+
+// A step that moves L by 1 % of its Frobenius norm along the gradient.
+double auto_step(const torch::Tensor& l, const torch::Tensor& grad) {
+  const double gn = grad.norm().item<double>();
+  return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
+}
+
+}  // namespace
+
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt) {
   LmnnObjective obj(x, y, opt.k, opt.mu);
   obj.set_max_working_set_bytes(opt.max_working_set_mib << 20);
@@ -241,26 +266,10 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
   if (obj.k() < opt.k)
     res.message = str("k reduced to ", obj.k(), " (smallest class has ", obj.k() + 1, " examples); ");
   LmnnWorkingSet ws = obj.candidates(l);
-  // The unit margin fixes the scale of L, the input units do not: on raw pixels (0..16) the start is ~10x too
-  // large and plain gradient steps spend hundreds of iterations shrinking it. Rescale the start to the exact
-  // minimiser along L -> s L first. Each round uses the working set at the current scale; a smaller scale can
-  // only add active triplets (which pull the optimum back up), so a few rounds settle it.
-  if (opt.rescale_init) {
-    for (int round = 0; round < 8; ++round) {
-      double u = obj.best_scale_squared(l, ws);
-      u = std::clamp(u, 1e-4, 1e4);  // at most x100 / /100 per round
-      if (std::abs(u - 1) < 1e-3) break;
-      l = l * std::sqrt(u);
-      ws = obj.candidates(l);
-    }
-  }
+  if (opt.rescale_init) rescale_start(obj, l, ws);
   torch::Tensor grad;
   double f = obj.value_and_gradient(l, ws, grad);
-  auto auto_step = [&] {
-    double gn = grad.norm().item<double>();
-    return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
-  };
-  double lr = opt.initial_step > 0 ? opt.initial_step : auto_step();
+  double lr = opt.initial_step > 0 ? opt.initial_step : auto_step(l, grad);
   res.status = FitStatus::kMaxIterations;
   int64_t since_recheck = 0;
   int64_t it = 0;
@@ -299,7 +308,7 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
         if (step_collapsed) res.message += "the step size collapsed";
         done = true;
       }
-      if (step_collapsed && !done) lr = auto_step();
+      if (step_collapsed && !done) lr = auto_step(l, grad);
     }
   }
   res.iterations = it;
@@ -310,35 +319,37 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
   return res;
 }
 
-Schema lmnn_schema() {
-  return {
-      integer("k", 3, "target neighbours per point (same label, input-space Euclidean)").at_least(1),
-      real("mu", 0.5, "weight of the impostor hinge term; the pull term gets 1 - mu").at_least(0).at_most(1),
-      integer("max_iter", 1000, "gradient steps (accepted or rejected)").at_least(1),
-      real("conv_tol", 1e-3, "stop when the objective falls by less than this (relative) over recheck_every steps").above(0),
-      integer("recheck_every", 10, "iterations between recomputations of the impostor working set").at_least(1),
-      real("initial_step", 0.0, "initial step size; 0 = move L by 1 % of its norm").at_least(0),
-      real("step_growth", 1.05, "step-size factor after a successful step").at_least(1),
-      integer("rank", 0, "rows of L (output dimension); 0 = input dimension").at_least(0),
-      text("init", "pca", "initial L").one_of({"pca", "identity"}),
-      integer("max_working_set_mib", 2048,
-              "memory cap of the impostor working set (MiB); a larger set stops the fit (exit 1)").at_least(1),
-  };
+namespace {
+
+const OptionBinder<LmnnOptions>& lmnn_binder() {
+  static const auto b = [] {
+    using O = LmnnOptions;
+    OptionBinder<O> b;
+    b.add("k", &O::k, "target neighbours per point (same label, input-space Euclidean)").at_least(1);
+    b.add("mu", &O::mu, "weight of the impostor hinge term; the pull term gets 1 - mu").at_least(0).at_most(1);
+    b.add("max_iter", &O::max_iter, "gradient steps (accepted or rejected)").at_least(1);
+    b.add("conv_tol", &O::conv_tol, "stop when the objective falls by less than this (relative) over recheck_every steps")
+        .above(0);
+    b.add("recheck_every", &O::recheck_every, "iterations between recomputations of the impostor working set")
+        .at_least(1);
+    b.add("initial_step", &O::initial_step, "initial step size; 0 = move L by 1 % of its norm").at_least(0);
+    b.add("step_growth", &O::step_growth, "step-size factor after a successful step").at_least(1);
+    b.add("rank", &O::rank, "rows of L (output dimension); 0 = input dimension").at_least(0);
+    b.add("init", &O::init, "initial L").one_of({"pca", "identity"});
+    b.add("max_working_set_mib", &O::max_working_set_mib,
+          "memory cap of the impostor working set (MiB); a larger set stops the fit (exit 1)")
+        .at_least(1);
+    return b;
+  }();
+  return b;
 }
 
+}  // namespace
+
+Schema lmnn_schema() { return lmnn_binder().schema(); }
+
 FitResult LmnnLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
-  LmnnOptions o;
-  o.k = p_.i("k");
-  o.mu = p_.f("mu");
-  o.max_iter = p_.i("max_iter");
-  o.conv_tol = p_.f("conv_tol");
-  o.recheck_every = p_.i("recheck_every");
-  o.initial_step = p_.f("initial_step");
-  o.step_growth = p_.f("step_growth");
-  o.rank = p_.i("rank");
-  o.init = p_.s("init");
-  o.max_working_set_mib = p_.i("max_working_set_mib");
-  return fit_lmnn(x, y, o);
+  return fit_lmnn(x, y, lmnn_binder().bind(p_));
 }
 
 }  // namespace siamese

@@ -64,15 +64,18 @@ void check_resumable(const RunDir& dir, const Config& cfg) {
 Session build_session(Config cfg, const TrainOptions& o) {
   Session s;
   s.cfg = std::move(cfg);
-  apply_run_settings(s.cfg);
+  for (const auto& w : apply_run_settings(s.cfg))
+    if (o.warn) o.warn(w);
   s.seed = static_cast<uint64_t>(s.cfg.params("run").i("seed"));
   const auto& data = s.cfg.section("data");
   s.data = load_data(data.component, data.params, s.seed);
-  s.model = build_model(s.cfg, s.data);
-  s.parallel = std::make_unique<DataParallel>(s.model.branch, run_workers(s.cfg));
+  // The sampler checks its sizes against the data before the model is allocated (samplers draw from their
+  // own seeded generators, so the order does not change any result).
   const auto& samp = s.cfg.section("sampler");
   s.sampler = sampler_registry().create(samp.component, samp.params);
   s.sampler->reset(s.data.train, s.seed);
+  s.model = build_model(s.cfg, s.data);
+  s.parallel = std::make_unique<DataParallel>(s.model.branch, run_workers(s.cfg));
   std::shared_ptr<Miner> miner;
   const auto& mine = s.cfg.section("miner");
   if (!mine.component.empty()) miner = miner_registry().create(mine.component, mine.params);
