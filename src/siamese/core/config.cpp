@@ -112,7 +112,9 @@ static Config build(const toml::table& table, const std::string& source, const s
       if (!std::holds_alternative<std::string>(o.value)) o.value = value_to_string(o.value);
       names[o.section] = RawValue{o.value, "--set " + shorten_value(text)};
     } else {
-      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text), text.substr(text.find('=') + 1)};
+      // A number or bool keeps its text too, for a string key (`--set model.hidden=16`).
+      const bool typed = !std::holds_alternative<std::string>(o.value);
+      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text), typed ? text.substr(text.find('=') + 1) : ""};
     }
   }
 
