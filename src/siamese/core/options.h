@@ -51,6 +51,14 @@ class OptionBinder {
     return schema_.back();
   }
 
+  // A prebuilt spec (e.g. a shared one with its own choices) bound to a string field; its default is
+  // replaced by the field's initialiser so that the struct stays the one place defaults live.
+  ParamSpec& add(ParamSpec spec, std::string Options::*field) {
+    spec.default_value = Options{}.*field;
+    const std::string name = spec.name;
+    return push(std::move(spec), name, field, &Params::s);
+  }
+
   const Schema& schema() const { return schema_; }
 
   // Requires: `p` was resolved against schema() (or a schema that contains it).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 #include "siamese/loss/common.h"
 
 namespace siamese {
@@ -121,20 +122,30 @@ torch::Tensor DeepId2Loss::forward(const LossInput& in) {
   return total;
 }
 
+namespace {
+
+const OptionBinder<DeepId2Options>& deepid2_binder() {
+  static const auto b = [] {
+    using O = DeepId2Options;
+    OptionBinder<O> b;
+    b.add("lambda", &O::lambda, "weight λ of the verification term").at_least(0);
+    b.add("form", &O::form, "verification term: l2 (contrastive, margin re-set to the best threshold) or cosine")
+        .one_of({"l2", "cosine"});
+    b.add("margin", &O::margin, "initial margin m of the l2 form").above(0);
+    b.add("margin_every", &O::margin_every, "re-set m every this many training pairs (0 = never)").at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 LossRegistry::Entry deepid2_entry() {
   return {"deepid2",
           "Sun 2014 DeepID2: cross-entropy over identities + λ·verification (l2 contrastive, m re-set, or cosine-sigmoid)",
-          {real("lambda", 0.05, "weight λ of the verification term").at_least(0),
-           text("form", "l2", "verification term: l2 (contrastive, margin re-set to the best threshold) or cosine")
-               .one_of({"l2", "cosine"}),
-           real("margin", 1.0, "initial margin m of the l2 form").above(0),
-           integer("margin_every", 200000, "re-set m every this many training pairs (0 = never)").at_least(0)},
+          deepid2_binder().schema(),
           [](const Params& p, const LossContext& ctx) -> std::shared_ptr<Loss> {
-            DeepId2Options o;
-            o.lambda = p.f("lambda");
-            o.form = p.s("form");
-            o.margin = p.f("margin");
-            o.margin_every = p.i("margin_every");
+            const DeepId2Options o = deepid2_binder().bind(p);
             std::shared_ptr<Distance> d;
             if (o.form == "cosine") {
               d = ctx.distance ? ctx.distance : make_distance("cosine", ctx.embedding_dim);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 #include "siamese/distance/euclidean.h"
 #include "siamese/index/exact.h"
 #include "siamese/sample/sample_util.h"
@@ -144,24 +145,30 @@ Batch NeighbourGraphSampler::batch(int64_t iteration) const {
   return out;
 }
 
+namespace {
+
+const OptionBinder<NeighbourGraphSampler::Options>& neighbour_graph_binder() {
+  static const auto b = [] {
+    using O = NeighbourGraphSampler::Options;
+    OptionBinder<O> b;
+    b.add("batch_size", &O::batch_size, "pairs per batch").at_least(1);
+    b.add("k", &O::k, "nearest neighbours of each row (Euclidean, input space)").at_least(1);
+    b.add("similar_fraction", &O::similar_fraction, "share of similar (neighbour) pairs in a batch").at_least(0).at_most(1);
+    b.add("equivalences", &O::equivalences,
+          "also pair each row with its declared equivalents and those of its neighbours (data group ids)");
+    b.add("block_rows", &O::block_rows, "rows per kNN block (0 = auto, bounded memory)").at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 SamplerRegistry::Entry neighbour_graph_entry() {
   return {"neighbour_graph",
           "DrLIM: similar = k nearest neighbours in input space (+ declared equivalences), dissimilar = the rest",
-          {integer("batch_size", 128, "pairs per batch").at_least(1),
-           integer("k", 5, "nearest neighbours of each row (Euclidean, input space)").at_least(1),
-           real("similar_fraction", 0.5, "share of similar (neighbour) pairs in a batch").at_least(0).at_most(1),
-           boolean("equivalences", false,
-                   "also pair each row with its declared equivalents and those of its neighbours (data group ids)"),
-           integer("block_rows", 0, "rows per kNN block (0 = auto, bounded memory)").at_least(0)},
-          [](const Params& p) {
-            NeighbourGraphSampler::Options o;
-            o.batch_size = p.i("batch_size");
-            o.k = p.i("k");
-            o.similar_fraction = p.f("similar_fraction");
-            o.equivalences = p.b("equivalences");
-            o.block_rows = p.i("block_rows");
-            return std::make_shared<NeighbourGraphSampler>(o);
-          }};
+          neighbour_graph_binder().schema(),
+          [](const Params& p) { return std::make_shared<NeighbourGraphSampler>(neighbour_graph_binder().bind(p)); }};
 }
 
 }  // namespace siamese

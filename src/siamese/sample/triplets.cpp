@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 #include "siamese/sample/sample_util.h"
 
 namespace siamese {
@@ -236,29 +237,34 @@ Batch GradedTripletSampler::batch(int64_t iteration) const {
   return triplet_batch(a, p, n, y_);
 }
 
+namespace {
+
+const OptionBinder<GradedTripletSampler::Options>& graded_triplets_binder() {
+  static const auto b = [] {
+    using O = GradedTripletSampler::Options;
+    OptionBinder<O> b;
+    b.add("batch_size", &O::batch_size, "triplets per batch").at_least(1);
+    b.add("buffer_size", &O::buffer_size, "reservoir rows per class").at_least(2);
+    b.add("refresh_every", &O::refresh_every, "batches between buffer refills").at_least(1);
+    b.add("t_p", &O::t_p, "T_p: cap on a positive's relevance in its sampling weight").above(0);
+    b.add("t_r", &O::t_r, "T_r: least relevance gap r(q,p) - r(q,n) of an in-class negative").at_least(0);
+    b.add("in_class_fraction", &O::in_class_fraction, "share of in-class negatives").at_least(0).at_most(1);
+    b.add("bandwidth", &O::bandwidth,
+          "sigma^2 of the pixel relevance exp(-|xi-xj|^2/(2 sigma^2)) (0 = from the data)")
+        .at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 SamplerRegistry::Entry graded_triplets_entry() {
   return {"graded_triplets",
           "Wang et al.: query ∝ total relevance, positive capped by T_p, in-class negatives with gap >= T_r, "
           "per-class reservoir buffers",
-          {integer("batch_size", 64, "triplets per batch").at_least(1),
-           integer("buffer_size", 64, "reservoir rows per class").at_least(2),
-           integer("refresh_every", 100, "batches between buffer refills").at_least(1),
-           real("t_p", 1.0, "T_p: cap on a positive's relevance in its sampling weight").above(0),
-           real("t_r", 0.1, "T_r: least relevance gap r(q,p) - r(q,n) of an in-class negative").at_least(0),
-           real("in_class_fraction", 0.5, "share of in-class negatives").at_least(0).at_most(1),
-           real("bandwidth", 0.0, "sigma^2 of the pixel relevance exp(-|xi-xj|^2/(2 sigma^2)) (0 = from the data)")
-               .at_least(0)},
-          [](const Params& p) {
-            GradedTripletSampler::Options o;
-            o.batch_size = p.i("batch_size");
-            o.buffer_size = p.i("buffer_size");
-            o.refresh_every = p.i("refresh_every");
-            o.t_p = p.f("t_p");
-            o.t_r = p.f("t_r");
-            o.in_class_fraction = p.f("in_class_fraction");
-            o.bandwidth = p.f("bandwidth");
-            return std::make_shared<GradedTripletSampler>(o);
-          }};
+          graded_triplets_binder().schema(),
+          [](const Params& p) { return std::make_shared<GradedTripletSampler>(graded_triplets_binder().bind(p)); }};
 }
 
 }  // namespace siamese
