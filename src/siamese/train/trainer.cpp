@@ -54,6 +54,8 @@ std::string first_difference(const std::string& a, const std::string& b) {
   }
 }
 
+}  // namespace
+
 void save_checkpoint(const Model& m, const Optimizer& opt, int64_t iteration, const std::string& path) {
   torch::serialize::OutputArchive root, optim;
   write_weights(m, root);
@@ -85,6 +87,8 @@ int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path) {
     throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
   }
 }
+
+namespace {
 
 // Keeps the metrics lines up to `iteration` (the checkpoint a resumed run continues from).
 void truncate_metrics(const std::string& path, int64_t iteration) {

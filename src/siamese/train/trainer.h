@@ -42,4 +42,12 @@ using DiagnosticsFn = std::function<void(const torch::Tensor& embeddings, const 
                                          const Distance& distance, nlohmann::json& row)>;
 void set_training_diagnostics(DiagnosticsFn fn);
 
+// The checkpoint (run_dir/checkpoint.pt): the weights as write_weights (train/run.h) writes them, plus
+// "optimizer" (state tensors "0".."count-1" and "count") and "iteration". save_checkpoint is atomic;
+// load_checkpoint restores weights and optimizer state, returns the iteration, throws DataError naming the file.
+struct Model;
+class Optimizer;
+void save_checkpoint(const Model& m, const Optimizer& opt, int64_t iteration, const std::string& path);
+int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path);
+
 }  // namespace siamese
