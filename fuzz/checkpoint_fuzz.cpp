@@ -150,10 +150,10 @@ void check_loaded(const Built& fresh, const Built& loaded, bool checkpoint, int6
     const auto& [name, a] = before[k];
     const auto& b = after[k].second;
     if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type())
-      fuzz::finding("contract", str("a load accepted ", name, " of shape ", b.sizes(), " ", b.scalar_type(),
+      fuzz::finding("contract", siamese::str("a load accepted ", name, " of shape ", b.sizes(), " ", b.scalar_type(),
                                     " for a model whose ", name, " is ", a.sizes(), " ", a.scalar_type()));
   }
-  if (checkpoint && iteration < 0) fuzz::finding("contract", str("load_checkpoint returned iteration ", iteration));
+  if (checkpoint && iteration < 0) fuzz::finding("contract", siamese::str("load_checkpoint returned iteration ", iteration));
   torch::NoGradGuard no_grad;
   auto emb = loaded.model.branch->forward(tiny_data().train.x);
   if (emb.dim() != 2 || emb.size(0) != tiny_data().train.x.size(0))
@@ -170,13 +170,13 @@ void write_seeds(const std::string& dir) {
     save_checkpoint(b.model, *b.opt, 7, c);
     for (int target = 0; target < kModels; ++target) {
       // raw: mode byte (bit 0 = 0), then the file.
-      put(str("raw_weights_", m, "_into_", target), std::string(1, char(target << 2)) + read_file(w));
-      put(str("raw_ckpt_", m, "_into_", target), std::string(1, char(2 | (target << 2))) + read_file(c));
+      put(siamese::str("raw_weights_", m, "_into_", target), std::string(1, char(target << 2)) + read_file(w));
+      put(siamese::str("raw_ckpt_", m, "_into_", target), std::string(1, char(2 | (target << 2))) + read_file(c));
       // structured: mode byte (bit 0 = 1), source model, no mutation, then save_weights / save_checkpoint.
-      put(str("gen_weights_", m, "_into_", target), std::string{char(1 | (target << 2)), char(m), 0, 0});
+      put(siamese::str("gen_weights_", m, "_into_", target), std::string{char(1 | (target << 2)), char(m), 0, 0});
       std::string g{char(3 | (target << 2)), char(m), 0, 1};
       g += std::string(7, '\0') + '\x07';  // iteration 7
-      put(str("gen_ckpt_", m, "_into_", target), g);
+      put(siamese::str("gen_ckpt_", m, "_into_", target), g);
     }
     std::filesystem::remove(w);
     std::filesystem::remove(c);

@@ -108,8 +108,26 @@ void save_weights(const Model& m, const std::string& path) {
   write_file_atomic(path, os.str());
 }
 
+namespace {
+// Shape and dtype of every parameter and buffer of the model, by name.
+std::vector<std::tuple<std::string, std::vector<int64_t>, c10::ScalarType>> tensor_layout(const Model& m) {
+  std::vector<std::tuple<std::string, std::vector<int64_t>, c10::ScalarType>> out;
+  auto add = [&](const char* prefix, const torch::nn::Module* mod) {
+    if (!mod) return;
+    for (const auto& kv : mod->named_parameters()) out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type());
+    for (const auto& kv : mod->named_buffers()) out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type());
+  };
+  add("branch.", m.branch.get());
+  add("loss.", m.loss.get());
+  add("distance.", m.distance.get());
+  return out;
+}
+}  // namespace
+
 void load_weights(Model& m, const std::string& path) {
   SIAMESE_CHECK(file_exists(path), DataError, path, ": not found");
+  // LibTorch's Module::load adopts a stored tensor of any shape (Tensor::set_): compare afterwards.
+  const auto expected = tensor_layout(m);
   try {
     torch::serialize::InputArchive root, branch, loss, distance;
     root.load_from(path);
@@ -124,6 +142,21 @@ void load_weights(Model& m, const std::string& path) {
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
+    std::string msg = e.what();
+    msg.erase(0, msg.find_first_not_of(" \n"));
+    throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
+  }
+  const auto loaded = tensor_layout(m);
+  for (size_t k = 0; k < expected.size() && k < loaded.size(); ++k) {
+    const auto& [name, shape, type] = expected[k];
+    const auto& got_shape = std::get<1>(loaded[k]);
+    const auto got_type = std::get<2>(loaded[k]);
+    SIAMESE_CHECK(shape == got_shape && type == got_type, DataError, path, ": tensor '", name, "' is ",
+                  c10::IntArrayRef(got_shape), " ", got_type, " in the file but ", c10::IntArrayRef(shape), " ", type,
+                  " in this model (weights of another architecture?)");
   }
 }
 
