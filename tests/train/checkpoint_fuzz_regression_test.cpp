@@ -76,6 +76,21 @@ TEST(CheckpointFuzzRegression, WeightsOfAnotherArchitectureNameTheTensorAndBothS
   EXPECT_NO_THROW(load_weights(fresh.model, path));
 }
 
+// crash-c2a09db9 (second run, after the shape check), input 09 74 32 5b 51 4c 74: model 2 with one tensor
+// saved in half precision (and one as a scalar), loaded into model 2. Tensor::set_ kept the float dtype of
+// the parameter on the file's half-size storage; the next forward read past it (LibTorch caught it in
+// setStorage). Any tensor that does not fit its storage is now a DataError.
+TEST(CheckpointFuzzRegression, TensorOfAnotherElementTypeIsADataError) {
+  const std::string path = temp("half_bias.pt");
+  Built src = build(kMlp54DeepId2);
+  for (auto& kv : src.model.branch->named_parameters())
+    if (kv.key() == "layers.0.bias") kv.value().set_data(kv.value().detach().to(torch::kHalf));
+  save_weights(src.model, path);
+  Built into = build(kMlp54DeepId2);
+  std::string e = data_error([&] { load_weights(into.model, path); });
+  EXPECT_NE(e.find("'branch.layers.0.bias' does not fit"), std::string::npos) << e;
+}
+
 // crash-99b1fe3f, input 0b 02 00 01 ff x 8 ...: save_checkpoint with iteration -1, load_checkpoint returned -1.
 TEST(CheckpointFuzzRegression, NegativeIterationIsADataError) {
   const std::string path = temp("negative_iteration.pt");

@@ -109,13 +109,26 @@ void save_weights(const Model& m, const std::string& path) {
 }
 
 namespace {
-// Shape and dtype of every parameter and buffer of the model, by name.
-std::vector<std::tuple<std::string, std::vector<int64_t>, c10::ScalarType>> tensor_layout(const Model& m) {
-  std::vector<std::tuple<std::string, std::vector<int64_t>, c10::ScalarType>> out;
+// Whether the tensor's elements lie inside its storage. Module::load's Tensor::set_ keeps the parameter's
+// dtype but takes the file's storage: a half-precision tensor stored for a float parameter leaves a float
+// tensor on half the bytes it needs (found by fuzz/checkpoint_fuzz.cpp).
+bool fits_storage(const torch::Tensor& t) {
+  if (t.numel() == 0) return true;
+  int64_t last = t.storage_offset();
+  for (int64_t d = 0; d < t.dim(); ++d) last += (t.size(d) - 1) * t.stride(d);
+  return t.has_storage() && static_cast<int64_t>(t.storage().nbytes()) >= (last + 1) * static_cast<int64_t>(t.element_size());
+}
+
+// Shape, dtype and whether it fits its storage, for every parameter and buffer of the model, by name.
+using Layout = std::tuple<std::string, std::vector<int64_t>, c10::ScalarType, bool>;
+std::vector<Layout> tensor_layout(const Model& m) {
+  std::vector<Layout> out;
   auto add = [&](const char* prefix, const torch::nn::Module* mod) {
     if (!mod) return;
-    for (const auto& kv : mod->named_parameters()) out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type());
-    for (const auto& kv : mod->named_buffers()) out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type());
+    for (const auto& kv : mod->named_parameters())
+      out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type(), fits_storage(kv.value()));
+    for (const auto& kv : mod->named_buffers())
+      out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type(), fits_storage(kv.value()));
   };
   add("branch.", m.branch.get());
   add("loss.", m.loss.get());
@@ -151,12 +164,14 @@ void load_weights(Model& m, const std::string& path) {
   }
   const auto loaded = tensor_layout(m);
   for (size_t k = 0; k < expected.size() && k < loaded.size(); ++k) {
-    const auto& [name, shape, type] = expected[k];
+    const auto& [name, shape, type, fits] = expected[k];
     const auto& got_shape = std::get<1>(loaded[k]);
     const auto got_type = std::get<2>(loaded[k]);
     SIAMESE_CHECK(shape == got_shape && type == got_type, DataError, path, ": tensor '", name, "' is ",
                   c10::IntArrayRef(got_shape), " ", got_type, " in the file but ", c10::IntArrayRef(shape), " ", type,
                   " in this model (weights of another architecture?)");
+    SIAMESE_CHECK(std::get<3>(loaded[k]) || !fits, DataError, path, ": tensor '", name,
+                  "' does not fit the data stored for it (another element type?)");
   }
 }
 
