@@ -27,7 +27,7 @@
 #include "siamese/train/optimizer.h"
 #include "siamese/train/recipe.h"
 #include "siamese/train/run.h"
-#include "siamese/train/trainer.h"
+#include "siamese/train/checkpoint.h"
 
 using namespace siamese;
 

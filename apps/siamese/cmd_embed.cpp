@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "siamese/core/error.h"
 #include "siamese/core/fs.h"
-#include "siamese/model/siamese_net.h"
+#include "siamese/model/data_parallel.h"
 #include "siamese/train/run.h"
 
 namespace siamese::cli {
@@ -44,6 +44,7 @@ void add_embed_command(CLI::App& root) {
   cmd->add_option("--out", o->out, "output prefix (default: <run-dir>/embeddings-<split>)");
   cmd->callback([o] {
     OpenRun run = open_run(o->dir);
+    print_warnings(run.warnings);
     const TensorDataset& d = o->split == "train" ? run.data.train : o->split == "val" ? run.data.val : run.data.test;
     SIAMESE_CHECK(d.size() > 0, ConfigError, "the ", o->split, " split of ", o->dir, " is empty");
     auto emb = embed_all(*run.model.branch, d.x, run.config.params("eval").i("batch_size"), run_workers(run.config));

@@ -12,6 +12,7 @@ void add_eval_command(CLI::App& root) {
   cmd->add_option("--run-dir", *dir, "run directory")->required();
   cmd->callback([dir] {
     OpenRun run = open_run(*dir);
+    print_warnings(run.warnings);
     auto r = evaluate_run(run);
     const auto& v = r["verification"];
     std::printf("verification: AUC %.4f  EER %.4f  accuracy %.4f (threshold %.4g from %s)  TAR@FAR1e-2 %.4f  TAR@FAR1e-3 %.4f\n",

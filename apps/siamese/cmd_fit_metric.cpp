@@ -103,6 +103,70 @@ std::map<std::string, RawParams> route_overrides(const std::vector<std::string>&
   return raw;
 }
 
+CsvTable load_table(const FitMetricArgs& a) {
+  CsvOptions copt;
+  copt.header_lines = a.header;
+  copt.label_column = a.label_column;
+  copt.labels = a.labels;
+  copt.zscore = a.zscore;
+  CsvTable table = load_csv(a.data, copt);
+  std::printf("fit-metric: %s: %lld rows, %lld features, %lld classes (labels: %s)%s; %lld-fold stratified CV, "
+              "%lld-NN, seed %lld\n",
+              a.data.c_str(), static_cast<long long>(table.x.size(0)), static_cast<long long>(table.x.size(1)),
+              static_cast<long long>(table.num_classes()), table.label_mode.c_str(), a.zscore ? ", z-scored" : "",
+              static_cast<long long>(a.folds), static_cast<long long>(a.k), static_cast<long long>(a.seed));
+  return table;
+}
+
+// One method's cross-validation: per-fold lines on stdout as they finish.
+CvReport cross_validate_method(const std::string& m, const Params& p, const CsvTable& table, const FitMetricArgs& a) {
+  auto learner = metric_learner_registry().entry(m).make(p);
+  CvReport rep = cross_validate_knn(*learner, m, table.x, table.y, a.folds, a.k, static_cast<uint64_t>(a.seed));
+  for (const auto& f : rep.per_fold)
+    std::printf("%-10s %4lld %6.4f %9.3f %6lld  %s\n", m.c_str(), static_cast<long long>(f.fold), f.accuracy,
+                f.fit_seconds, static_cast<long long>(f.iterations), to_string(f.status));
+  std::fflush(stdout);
+  return rep;
+}
+
+// The summary line of a method on stdout, and its entry of the JSON report.
+nlohmann::json summarise(const CvReport& rep, const Params& params) {
+  double iters = 0;
+  nlohmann::json folds = nlohmann::json::array();
+  for (const auto& f : rep.per_fold) {
+    iters += static_cast<double>(f.iterations) / static_cast<double>(rep.per_fold.size());
+    nlohmann::json fj = {{"fold", f.fold},           {"train", f.train_size},     {"test", f.test_size},
+                         {"accuracy", f.accuracy},   {"fit_seconds", f.fit_seconds}, {"iterations", f.iterations},
+                         {"status", to_string(f.status)}, {"message", f.message}};
+    fj["objective"] = std::isfinite(f.objective) ? nlohmann::json(f.objective) : nlohmann::json(nullptr);
+    folds.push_back(fj);
+  }
+  std::printf("%-10s %9.4f %7.4f %11.3f %10.1f %7lld/%lld\n", rep.method.c_str(), rep.mean_accuracy, rep.std_accuracy,
+              rep.mean_fit_seconds, iters, static_cast<long long>(rep.converged_folds),
+              static_cast<long long>(rep.per_fold.size()));
+  nlohmann::json pj = nlohmann::json::object();
+  for (const auto& [k, v] : params.values()) pj[k] = value_json(v);
+  return {{"method", rep.method},
+          {"params", pj},
+          {"folds", folds},
+          {"mean_accuracy", rep.mean_accuracy},
+          {"std_accuracy", rep.std_accuracy},
+          {"mean_fit_seconds", rep.mean_fit_seconds},
+          {"total_fit_seconds", rep.total_fit_seconds},
+          {"mean_iterations", iters},
+          {"converged_folds", rep.converged_folds}};
+}
+
+nlohmann::json save_model(const std::string& method, const Params& p, const CsvTable& table, const std::string& path) {
+  auto learner = metric_learner_registry().entry(method).make(p);
+  FitResult fit = learner->fit(table.x, table.y);
+  fit.model.save(path);
+  std::printf("model (fitted on all %lld rows, %s after %lld iterations): %s\n",
+              static_cast<long long>(table.x.size(0)), to_string(fit.status), static_cast<long long>(fit.iterations),
+              path.c_str());
+  return {{"path", path}, {"status", to_string(fit.status)}, {"iterations", fit.iterations}};
+}
+
 void run_fit_metric(const FitMetricArgs& a) {
   const auto& reg = metric_learner_registry();
   std::vector<std::string> methods = split_methods(a.methods);
@@ -110,19 +174,7 @@ void run_fit_metric(const FitMetricArgs& a) {
   SIAMESE_CHECK(a.save_model.empty() || methods.size() == 1, ConfigError,
                 "--save-model needs exactly one --method (got ", methods.size(), ")");
   auto raw = route_overrides(a.sets, methods);
-
-  CsvOptions copt;
-  copt.header_lines = a.header;
-  copt.label_column = a.label_column;
-  copt.labels = a.labels;
-  copt.zscore = a.zscore;
-  CsvTable table = load_csv(a.data, copt);
-
-  std::printf("fit-metric: %s: %lld rows, %lld features, %lld classes (labels: %s)%s; %lld-fold stratified CV, "
-              "%lld-NN, seed %lld\n",
-              a.data.c_str(), static_cast<long long>(table.x.size(0)), static_cast<long long>(table.x.size(1)),
-              static_cast<long long>(table.num_classes()), table.label_mode.c_str(), a.zscore ? ", z-scored" : "",
-              static_cast<long long>(a.folds), static_cast<long long>(a.k), static_cast<long long>(a.seed));
+  CsvTable table = load_table(a);
 
   nlohmann::json report;
   report["data"] = {{"path", a.data},
@@ -138,57 +190,13 @@ void run_fit_metric(const FitMetricArgs& a) {
   std::vector<CvReport> reps;
   std::vector<Params> params;
   for (const auto& m : methods) {
-    const auto& entry = reg.entry(m);
-    Params p = resolve_params(entry.schema, raw[m], "fit-metric --method " + m);
-    auto learner = entry.make(p);
-    CvReport rep = cross_validate_knn(*learner, m, table.x, table.y, a.folds, a.k, static_cast<uint64_t>(a.seed));
-    for (const auto& f : rep.per_fold)
-      std::printf("%-10s %4lld %6.4f %9.3f %6lld  %s\n", m.c_str(), static_cast<long long>(f.fold), f.accuracy,
-                  f.fit_seconds, static_cast<long long>(f.iterations), to_string(f.status));
-    std::fflush(stdout);
-    reps.push_back(rep);
-    params.push_back(p);
+    params.push_back(resolve_params(reg.entry(m).schema, raw[m], "fit-metric --method " + m));
+    reps.push_back(cross_validate_method(m, params.back(), table, a));
   }
-
   std::printf("\n%-10s %9s %7s %11s %10s %10s\n", "method", "mean_acc", "std", "fit_s/fold", "iters/fold",
               "converged");
-  for (size_t r = 0; r < reps.size(); ++r) {
-    const CvReport& rep = reps[r];
-    double iters = 0;
-    nlohmann::json folds = nlohmann::json::array();
-    for (const auto& f : rep.per_fold) {
-      iters += static_cast<double>(f.iterations) / static_cast<double>(rep.per_fold.size());
-      nlohmann::json fj = {{"fold", f.fold},           {"train", f.train_size},     {"test", f.test_size},
-                           {"accuracy", f.accuracy},   {"fit_seconds", f.fit_seconds}, {"iterations", f.iterations},
-                           {"status", to_string(f.status)}, {"message", f.message}};
-      fj["objective"] = std::isfinite(f.objective) ? nlohmann::json(f.objective) : nlohmann::json(nullptr);
-      folds.push_back(fj);
-    }
-    std::printf("%-10s %9.4f %7.4f %11.3f %10.1f %7lld/%lld\n", rep.method.c_str(), rep.mean_accuracy, rep.std_accuracy,
-                rep.mean_fit_seconds, iters, static_cast<long long>(rep.converged_folds),
-                static_cast<long long>(rep.per_fold.size()));
-    nlohmann::json pj = nlohmann::json::object();
-    for (const auto& [k, v] : params[r].values()) pj[k] = value_json(v);
-    report["methods"].push_back({{"method", rep.method},
-                                 {"params", pj},
-                                 {"folds", folds},
-                                 {"mean_accuracy", rep.mean_accuracy},
-                                 {"std_accuracy", rep.std_accuracy},
-                                 {"mean_fit_seconds", rep.mean_fit_seconds},
-                                 {"total_fit_seconds", rep.total_fit_seconds},
-                                 {"mean_iterations", iters},
-                                 {"converged_folds", rep.converged_folds}});
-  }
-
-  if (!a.save_model.empty()) {
-    auto learner = reg.entry(methods[0]).make(params[0]);
-    FitResult fit = learner->fit(table.x, table.y);
-    fit.model.save(a.save_model);
-    std::printf("model (fitted on all %lld rows, %s after %lld iterations): %s\n",
-                static_cast<long long>(table.x.size(0)), to_string(fit.status), static_cast<long long>(fit.iterations),
-                a.save_model.c_str());
-    report["model"] = {{"path", a.save_model}, {"status", to_string(fit.status)}, {"iterations", fit.iterations}};
-  }
+  for (size_t r = 0; r < reps.size(); ++r) report["methods"].push_back(summarise(reps[r], params[r]));
+  if (!a.save_model.empty()) report["model"] = save_model(methods[0], params[0], table, a.save_model);
   if (!a.out.empty()) {
     write_file_atomic(a.out, report.dump(2) + "\n");
     std::printf("report: %s\n", a.out.c_str());

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 namespace siamese::cli {
 
 void add_train_command(CLI::App& root);
@@ -13,5 +16,8 @@ void add_plot_command(CLI::App& root);
 void add_embed_command(CLI::App& root);
 void add_list_command(CLI::App& root);
 void add_fit_metric_command(CLI::App& root);
+
+// Prints "siamese: warning: <line>" on stderr for each warning the library returned (main.cpp).
+void print_warnings(const std::vector<std::string>& warnings);
 
 }  // namespace siamese::cli

@@ -54,7 +54,7 @@ TEST(CsvLoader, TwoHeaderLinesAndTertileBinning) {
   // Integer targets can be binned on request; non-integers cannot be classes.
   CsvOptions as_class;
   as_class.labels = "class";
-  std::string msg = expect_data_error(write_fixture("boston_like2.csv", "a,b\n1,2.5\n3,4\n"), as_class);
+  std::string msg = expect_data_error(write_fixture("boston_like2.csv", "a,b\n1,2.5\n3,4\n5,6\n"), as_class);
   EXPECT_NE(msg.find("boston_like2.csv:2"), std::string::npos) << msg;
   EXPECT_NE(msg.find("column 2"), std::string::npos) << msg;
 }
@@ -101,6 +101,30 @@ TEST(CsvLoader, BadRowsNameFileLineAndColumn) {
   h.header_lines = 0;  // forcing "no header" turns the header into a bad row
   msg = expect_data_error(write_fixture("forced.csv", "a,b,c\n1,2,0\n"), h);
   EXPECT_NE(msg.find("forced.csv:1: column 1"), std::string::npos) << msg;
+}
+
+TEST(CsvLoader, TruncatedGzipAndTooFewRowsNameTheFile) {
+  std::string text;
+  for (int r = 0; r < 2000; ++r) text += std::to_string(r) + "," + std::to_string(r % 7) + "," + std::to_string(r % 3) + "\n";
+  std::string path = ::testing::TempDir() + "/siamese_csv_full.csv.gz";
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+  std::ifstream in(path, std::ios::binary);
+  std::string gz((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(load_csv(path).x.size(0), 2000);
+  // Cut inside the deflate stream: without the check, the rows before the cut would load silently.
+  std::string msg = expect_data_error(write_fixture("cut.csv.gz", gz.substr(0, gz.size() / 2)));
+  EXPECT_NE(msg.find("siamese_csv_cut.csv.gz: truncated gzip stream (unexpected end of file)"), std::string::npos) << msg;
+
+  msg = expect_data_error(write_fixture("one.csv", "1,2,0\n"));
+  EXPECT_NE(msg.find("siamese_csv_one.csv: only 1 data row"), std::string::npos) << msg;
+  msg = expect_data_error(write_fixture("two.csv", "a,b,label\n1,2,0\n3,4,1\n"));
+  EXPECT_NE(msg.find("siamese_csv_two.csv: only 2 data rows"), std::string::npos) << msg;
+  msg = expect_data_error(write_fixture("none.csv", "a,b,label\n"));
+  EXPECT_NE(msg.find("siamese_csv_none.csv: no data rows"), std::string::npos) << msg;
+  EXPECT_EQ(load_csv(write_fixture("three.csv", "1,2,0\n3,4,1\n5,6,1\n")).x.size(0), 3);
 }
 
 TEST(CsvLoader, ReadsTheInstalledSklearnFiles) {

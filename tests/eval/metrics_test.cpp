@@ -355,7 +355,7 @@ TEST(EvalMetricsKnn, SimilarityMeansLargerIsNearer) {
 
 TEST(EvalMetricsKnn, AgreesWithNaiveNearestNeighbourAcrossBlocks) {
   torch::manual_seed(5);
-  const int64_t nq = 2500, nr = 400;  // nq > one block of queries
+  const int64_t nq = 2500, nr = 400;  // (blocking itself is tested in tests/index/exact_test.cpp)
   const torch::Tensor q = torch::randn({nq, 3}, torch::kDouble), ref = torch::randn({nr, 3}, torch::kDouble);
   const torch::Tensor qy = torch::randint(0, 4, {nq}, torch::kLong), ry = torch::randint(0, 4, {nr}, torch::kLong);
   auto dist = make_distance("euclidean", 3);
@@ -410,7 +410,7 @@ TEST(EvalMetricsRetrieval, HandComputedMapAtR) {
 
 TEST(EvalMetricsRetrieval, AgreesWithNaiveOracleAcrossBlocks) {
   torch::manual_seed(9);
-  const int64_t n = 1500;  // more than one block of 1024 queries
+  const int64_t n = 1500;  // (blocking itself is tested in tests/index/exact_test.cpp)
   const torch::Tensor x = torch::randn({n, 4}, torch::kDouble);
   const torch::Tensor y = torch::randint(0, 40, {n}, torch::kLong);
   y[0] = 1000;  // a singleton class

@@ -3,10 +3,16 @@
 // embeddings and for every learnable parameter of the loss (mining frozen: fixed tuples, eval() mode
 // so adaptive state such as DeepID2's margin does not move; kinks skipped, see check_helpers.h), the
 // config round-trip and range checks of its schema, and composition with every registered distance.
+// Every loss with every reducer its schema offers (value = that reducer over the loss's own terms, finite
+// gradients checked the same way; together the losses cover every registered reducer), and the per-element
+// terms of every loss (one per tuple, the tuples' labels, >= 0).
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "check_helpers.h"
 #include "siamese/loss/loss.h"
+#include "siamese/loss/reducer.h"
 
 namespace siamese {
 namespace {
@@ -84,6 +90,80 @@ TEST(LossSweep, FiniteValueAndGradientCheckOnRandomInput) {
       EXPECT_TRUE(torch::isfinite(x.grad()).all().item<bool>());
       EXPECT_GT(x.grad().abs().sum().item<double>(), 0) << "no gradient reaches the embeddings";
     }
+  }
+}
+
+const ParamSpec* reducer_spec(const ComponentInfo& info) {
+  for (const auto& s : info.schema)
+    if (s.name == "reducer") return &s;
+  return nullptr;
+}
+
+TEST(LossSweep, EveryReducerOnEveryLossWithGradientCheck) {
+  std::set<std::string> covered;
+  for (const auto& info : loss_registry().infos()) {
+    const ParamSpec* spec = reducer_spec(info);
+    if (!spec) continue;  // deepid2: its verification mean is fixed by the paper
+    for (const auto& reducer : spec->choices) {
+      SCOPED_TRACE(info.name + " with reducer " + reducer);
+      covered.insert(reducer);
+      LossInput in = sweep_input(6);
+      LossContext ctx;
+      ctx.embedding_dim = kDim;
+      ctx.num_classes = kClasses;
+      auto loss = make_loss(info.name, ctx, {{"reducer", reducer}});
+      loss->to(torch::kDouble);
+      loss->prepare(in.embeddings);
+      loss->eval();
+      auto x = in.embeddings.clone().requires_grad_(true);
+      in.embeddings = x;
+      auto value = loss->forward(in);
+      ASSERT_TRUE(std::isfinite(value.item<double>()));
+      // No weight penalty was handed over, so the value is exactly the reducer over the loss's terms.
+      auto t = loss->terms(in);
+      EXPECT_NEAR(value.item<double>(), make_reducer(reducer)->reduce(t.terms, t.same).item<double>(), 1e-12);
+      std::vector<torch::Tensor> leaves = {x};
+      for (auto& p : loss->parameters()) leaves.push_back(p);
+      auto r = checks::check_gradients([&] { return loss->forward(in); }, leaves);
+      EXPECT_LT(r.max_error, 1e-5) << r.worst;
+      EXPECT_LE(r.skipped * 20, r.checked) << r.skipped << " coordinates at a kink";
+    }
+  }
+  std::set<std::string> registered;
+  for (const auto& name : reducer_registry().names()) registered.insert(name);
+  EXPECT_EQ(covered, registered) << "some registered reducer is offered by no loss";
+}
+
+TEST(LossSweep, TermsAreOnePerTupleWithTheTuplesLabels) {
+  for (const auto& info : loss_registry().infos()) {
+    SCOPED_TRACE(info.name);
+    LossInput in = sweep_input(7);
+    auto loss = build(info.name);
+    loss->to(torch::kDouble);
+    loss->prepare(in.embeddings);
+    loss->eval();
+    auto t = loss->terms(in);
+    ASSERT_EQ(t.tuples, loss->consumes());
+    ASSERT_EQ(t.terms.dim(), 1);
+    EXPECT_TRUE(torch::isfinite(t.terms).all().item<bool>());
+    EXPECT_GE(t.terms.min().item<double>(), 0.0);
+    if (t.tuples == TupleKind::kPairs) {
+      ASSERT_EQ(t.terms.numel(), in.pairs->size());
+      ASSERT_TRUE(t.same.defined());
+      EXPECT_TRUE(torch::equal(t.same, in.pairs->same));
+    } else {
+      EXPECT_EQ(t.terms.numel(), in.triplets->size());
+      EXPECT_FALSE(t.same.defined());
+    }
+    // Swapping the labels of the pairs (or positive and negative) changes the terms: they are the loss's.
+    LossInput flipped = in;
+    if (t.tuples == TupleKind::kPairs) {
+      flipped.pairs->same = ~in.pairs->same;
+    } else {
+      flipped.triplets->positive = in.triplets->negative;
+      flipped.triplets->negative = in.triplets->positive;
+    }
+    EXPECT_FALSE(torch::allclose(loss->terms(flipped).terms, t.terms));
   }
 }
 

@@ -138,7 +138,7 @@ TEST(LossEnergyExp, LimitsAtZeroEnergy) {
   // E = 0: genuine (2/Q)·0 = 0, impostor 2Q·exp(0) = 2Q.
   auto in = pairs_of({{1, 2}, {1, 2}}, {{1, 2}, {1, 2}}, {S, D});
   auto loss = std::dynamic_pointer_cast<EnergyExpLoss>(make_loss("energy_exp", {}, {{"q", 3.0}}));
-  auto t = loss->terms(in.embeddings.slice(0, 0, 2), in.embeddings.slice(0, 2, 4), in.pairs->same);
+  auto t = loss->terms(in).terms;
   EXPECT_NEAR(t[0].item<double>(), 0.0, 1e-12);
   EXPECT_NEAR(t[1].item<double>(), 6.0, 1e-12);
 }

@@ -33,7 +33,7 @@ std::vector<std::array<P2, 3>> swapped(std::vector<std::array<P2, 3>> t) {
   return t;
 }
 
-double value(const std::string& name, const LossInput& in, const std::map<std::string, Value>& o = {}) {
+double triplet_loss_value(const std::string& name, const LossInput& in, const std::map<std::string, Value>& o = {}) {
   return make_loss(name, {}, o)->forward(in).item<double>();
 }
 
@@ -55,20 +55,20 @@ TEST(LossTripletHinge, HandComputedValues) {
   // On the unit circle: a = (1,0), p = (0,1), n = (-1,0): D(a,p) = 2, D(a,n) = 4; g = 1: max(0, 1 + 2 - 4) = 0.
   // Swapped (p = (-1,0), n = (0,1)): max(0, 1 + 4 - 2) = 3.
   std::vector<std::array<P2, 3>> t = {{P2{1, 0}, P2{0, 1}, P2{-1, 0}}};
-  EXPECT_NEAR(value("triplet_hinge", triplets_of(t)), 0.0, 1e-9);
-  EXPECT_NEAR(value("triplet_hinge", triplets_of(swapped(t))), 3.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_hinge", triplets_of(t)), 0.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_hinge", triplets_of(swapped(t))), 3.0, 1e-9);
   // Embeddings are L2-normalised first: scaling each point changes nothing.
   std::vector<std::array<P2, 3>> scaled = {{P2{2, 0}, P2{-5, 0}, P2{0, 0.3}}};
-  EXPECT_NEAR(value("triplet_hinge", triplets_of(scaled)), 3.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_hinge", triplets_of(scaled)), 3.0, 1e-9);
   // Without normalisation: D(a,p) = 49, D(a,n) = 4.09 -> 1 + 49 - 4.09 = 45.91
-  EXPECT_NEAR(value("triplet_hinge", triplets_of(scaled), {{"normalize", false}}), 45.91, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_hinge", triplets_of(scaled), {{"normalize", false}}), 45.91, 1e-9);
 }
 
 TEST(LossTripletHinge, NaiveLoopOracle) {
   auto t = random_triplets(200);
   double oracle = 0;
   for (auto& x : t) oracle += std::max(0.0, 0.5 + sq(unit(x[0]), unit(x[1])) - sq(unit(x[0]), unit(x[2])));
-  EXPECT_NEAR(value("triplet_hinge", triplets_of(t), {{"gap", 0.5}}), oracle / 200, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_hinge", triplets_of(t), {{"gap", 0.5}}), oracle / 200, 1e-9);
 }
 
 TEST(LossTripletSoftmax, HandComputedValues) {
@@ -76,18 +76,18 @@ TEST(LossTripletSoftmax, HandComputedValues) {
   // L = ||(s+, s- - 1)||² = 2 s+².
   const double s = 1 / (1 + std::exp(-4.0));
   std::vector<std::array<P2, 3>> t = {{P2{0, 0}, P2{3, 4}, P2{1, 0}}};
-  EXPECT_NEAR(value("triplet_softmax", triplets_of(t)), 2 * s * s, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_softmax", triplets_of(t)), 2 * s * s, 1e-9);
   // Swapped: d+ = 1, d- = 5: s+ = 1 / (1 + e^4).
   const double s2 = 1 / (1 + std::exp(4.0));
-  EXPECT_NEAR(value("triplet_softmax", triplets_of(swapped(t))), 2 * s2 * s2, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_softmax", triplets_of(swapped(t))), 2 * s2 * s2, 1e-9);
   // Equal distances: s+ = ½, L = ½.
   std::vector<std::array<P2, 3>> tie = {{P2{0, 0}, P2{1, 0}, P2{0, 1}}};
-  EXPECT_NEAR(value("triplet_softmax", triplets_of(tie)), 0.5, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_softmax", triplets_of(tie)), 0.5, 1e-9);
   // Saturation: far negative -> L -> 0, finite for huge distances (no overflow).
   std::vector<std::array<P2, 3>> far = {{P2{0, 0}, P2{1, 0}, P2{1e4, 0}}};
-  EXPECT_LT(value("triplet_softmax", triplets_of(far)), 1e-12);
+  EXPECT_LT(triplet_loss_value("triplet_softmax", triplets_of(far)), 1e-12);
   std::vector<std::array<P2, 3>> bad = {{P2{0, 0}, P2{1e4, 0}, P2{1, 0}}};
-  EXPECT_NEAR(value("triplet_softmax", triplets_of(bad)), 2.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_softmax", triplets_of(bad)), 2.0, 1e-9);
 }
 
 TEST(LossTripletSoftmax, NaiveLoopOracle) {
@@ -98,7 +98,7 @@ TEST(LossTripletSoftmax, NaiveLoopOracle) {
     const double sp = std::exp(dp) / (std::exp(dp) + std::exp(dn)), sm = std::exp(dn) / (std::exp(dp) + std::exp(dn));
     oracle += sp * sp + (sm - 1) * (sm - 1);
   }
-  EXPECT_NEAR(value("triplet_softmax", triplets_of(t)), oracle / 200, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_softmax", triplets_of(t)), oracle / 200, 1e-9);
 }
 
 TEST(LossTripletMargin, HandComputedValues) {
@@ -106,17 +106,17 @@ TEST(LossTripletMargin, HandComputedValues) {
   //   a = (1,0), p = (0,1), n = (0.6,0.8): D(a,p) = 2, D(a,n) = 0.4² + 0.8² = 0.8 -> 2 - 0.8 + 0.2 = 1.4
   //   swapped: 0.8 - 2 + 0.2 < 0 -> 0
   std::vector<std::array<P2, 3>> t = {{P2{1, 0}, P2{0, 1}, P2{0.6, 0.8}}};
-  EXPECT_NEAR(value("triplet_margin", triplets_of(t)), 1.4, 1e-9);
-  EXPECT_NEAR(value("triplet_margin", triplets_of(swapped(t))), 0.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(t)), 1.4, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(swapped(t))), 0.0, 1e-9);
   // Soft margin: log(1 + e^{2 - 0.8}) = log(1 + e^1.2); swapped log(1 + e^-1.2).
-  EXPECT_NEAR(value("triplet_margin", triplets_of(t), {{"soft", true}}), std::log1p(std::exp(1.2)), 1e-9);
-  EXPECT_NEAR(value("triplet_margin", triplets_of(swapped(t)), {{"soft", true}}), std::log1p(std::exp(-1.2)), 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(t), {{"soft", true}}), std::log1p(std::exp(1.2)), 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(swapped(t)), {{"soft", true}}), std::log1p(std::exp(-1.2)), 1e-9);
   // Plain distances, no normalisation (torch.nn.TripletMarginLoss form), α = 1:
   //   a = (0,0), p = (6,8), n = (3,4): 10 - 5 + 1 = 6; swapped 5 - 10 + 1 < 0 -> 0
   std::vector<std::array<P2, 3>> u = {{P2{0, 0}, P2{6, 8}, P2{3, 4}}};
   std::map<std::string, Value> plain = {{"squared", false}, {"normalize", false}, {"margin", 1.0}};
-  EXPECT_NEAR(value("triplet_margin", triplets_of(u), plain), 6.0, 1e-9);
-  EXPECT_NEAR(value("triplet_margin", triplets_of(swapped(u)), plain), 0.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(u), plain), 6.0, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(swapped(u)), plain), 0.0, 1e-9);
 }
 
 TEST(LossTripletMargin, NaiveLoopOracle) {
@@ -127,8 +127,8 @@ TEST(LossTripletMargin, NaiveLoopOracle) {
     hard += std::max(0.0, dp - dn + 0.2);
     soft += std::log(1 + std::exp(dp - dn));
   }
-  EXPECT_NEAR(value("triplet_margin", triplets_of(t)), hard / 200, 1e-9);
-  EXPECT_NEAR(value("triplet_margin", triplets_of(t), {{"soft", true}}), soft / 200, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(t)), hard / 200, 1e-9);
+  EXPECT_NEAR(triplet_loss_value("triplet_margin", triplets_of(t), {{"soft", true}}), soft / 200, 1e-9);
 }
 
 TEST(LossTripletMargin, EvaluationDistanceComparesNormalisedEmbeddings) {

@@ -3,7 +3,8 @@
 #include <torch/torch.h>
 
 #include "siamese/core/error.h"
-#include "siamese/eval/cross_validation.h"
+#include "siamese/distance/euclidean.h"
+#include "siamese/eval/metrics.h"
 #include "siamese/metric/lmnn.h"
 
 namespace siamese {
@@ -90,7 +91,8 @@ TEST(LmnnObjective, GradientMatchesFiniteDifferencesAwayFromKinks) {
 
 TEST(LmnnObjective, TargetNeighboursAreSameLabelAndNeverSelf) {
   torch::manual_seed(3);
-  // Duplicated rows: a point's duplicate (distance 0) may be its target, the point itself never.
+  // Duplicated rows: a point's duplicate (distance 0) may be its target, the point itself never; equal
+  // distances go to the smaller row (the search's tie rule), so the oracle sorts by (distance, row).
   torch::Tensor base = torch::randn({15, 4}, torch::kFloat64);
   torch::Tensor x = torch::cat({base, base.slice(0, 0, 5)});
   torch::Tensor y = torch::cat({torch::arange(15, torch::kInt64).remainder(3), torch::arange(5, torch::kInt64).remainder(3)});
@@ -109,8 +111,20 @@ TEST(LmnnObjective, TargetNeighboursAreSameLabelAndNeverSelf) {
       EXPECT_NE(t, i);
       EXPECT_EQ(y[t].item<int64_t>(), y[i].item<int64_t>());
       EXPECT_NEAR((x[i] - x[t]).square().sum().item<double>(), cand[s].first, 1e-12);
+      EXPECT_EQ(t, cand[s].second) << "row " << i << " rank " << s;
     }
   }
+}
+
+TEST(LmnnObjective, WorkingSetOverItsMemoryCapIsARuntimeFailure) {
+  LmnnObjective obj(six_x(), six_y(), 1, 0.25);
+  const torch::Tensor l = torch::eye(2, torch::kFloat64);
+  const int64_t pairs = obj.candidates(l).anchor.numel();
+  ASSERT_GE(pairs, 3);  // the three active triplets' pairs at least
+  obj.set_max_working_set_bytes(pairs * (32 + 64));  // exactly enough (k = 1)
+  EXPECT_EQ(obj.candidates(l).anchor.numel(), pairs);
+  obj.set_max_working_set_bytes(pairs * (32 + 64) - 1);
+  EXPECT_THROW(obj.candidates(l), RuntimeFailure);
 }
 
 TEST(LmnnObjective, RejectsSingletonClass) {
@@ -136,8 +150,9 @@ TEST(LmnnSolver, ShrinksNoisyAxisAndImprovesKnn) {
   ASSERT_EQ(r.model.L.sizes(), (std::vector<int64_t>{2, 2}));
   torch::Tensor m = r.model.M();
   EXPECT_LT(m[1][1].item<double>() / m[0][0].item<double>(), 0.1) << m;
-  double before = knn_accuracy(xtr, ytr, xte, yte, 3);
-  double after = knn_accuracy(r.model.transform(xtr), ytr, r.model.transform(xte), yte, 3);
+  EuclideanDistance euclidean(0.0);
+  double before = knn_accuracy(xte, yte, xtr, ytr, 3, euclidean);
+  double after = knn_accuracy(r.model.transform(xte), yte, r.model.transform(xtr), ytr, 3, euclidean);
   EXPECT_LT(before, 0.85);
   EXPECT_GT(after, 0.95);
   EXPECT_GT(after, before);

@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "siamese/core/error.h"
+#include "siamese/distance/euclidean.h"
 #include "siamese/eval/cross_validation.h"
+#include "siamese/eval/metrics.h"
 #include "siamese/metric/clustering.h"
 #include "siamese/metric/evaluation.h"
 #include "siamese/metric/learner.h"
@@ -36,17 +38,19 @@ TEST(MetricEval, StratifiedFoldsPartitionTheRowsAndBalanceClasses) {
 }
 
 TEST(MetricEval, KnnVotesAndBreaksTiesByNearest) {
+  // The kNN of the cross-validation is the one of eval/metrics.h (queries first, then references).
   // 1-D training points: 0 (a), 1 (a), 10 (b), 11 (b), 12 (b).
   torch::Tensor xtr = torch::tensor({0., 1., 10., 11., 12.}, torch::kFloat64).unsqueeze(1);
   torch::Tensor ytr = torch::tensor({0, 0, 1, 1, 1}, torch::kInt64);
   torch::Tensor q = torch::tensor({0.2, 9.0, 5.0, 6.0}, torch::kFloat64).unsqueeze(1);
+  EuclideanDistance euclidean(0.0);
   // 3-NN: 0.2 -> {0,1,10}: a; 9 -> {10,11,12}: b; 5 -> {1,0,10}: a; 6 -> {10,11,1}: b.
-  EXPECT_TRUE(knn_predict(xtr, ytr, q, 3).equal(torch::tensor({0, 1, 0, 1}, torch::kInt64)));
+  EXPECT_TRUE(knn_predict(q, xtr, ytr, 3, euclidean).equal(torch::tensor({0, 1, 0, 1}, torch::kInt64)));
   // 2-NN tie at 5.4 ({1: a, 10: b}) goes to the nearer one (1 at distance 4.4 vs 10 at 4.6).
   torch::Tensor q2 = torch::tensor({5.4}, torch::kFloat64).unsqueeze(1);
-  EXPECT_EQ(knn_predict(xtr, ytr, q2, 2)[0].item<int64_t>(), 0);
-  EXPECT_DOUBLE_EQ(knn_accuracy(xtr, ytr, q, torch::tensor({0, 1, 1, 1}, torch::kInt64), 3), 0.75);
-  EXPECT_THROW(knn_predict(xtr, ytr, q, 6), ConfigError);
+  EXPECT_EQ(knn_predict(q2, xtr, ytr, 2, euclidean)[0].item<int64_t>(), 0);
+  EXPECT_DOUBLE_EQ(knn_accuracy(q, torch::tensor({0, 1, 1, 1}, torch::kInt64), xtr, ytr, 3, euclidean), 0.75);
+  EXPECT_THROW(knn_predict(q, xtr, ytr, 6, euclidean), ConfigError);
 }
 
 TEST(MetricEval, PairwiseClusteringAccuracyByHand) {

@@ -9,7 +9,6 @@
 #include "siamese/model/data_parallel.h"
 #include "siamese/model/lenet.h"
 #include "siamese/model/mlp.h"
-#include "siamese/model/siamese_net.h"
 
 namespace siamese {
 namespace {
@@ -57,22 +56,20 @@ TEST(LeNet, ChannelsLastWeightsComputeTheCaffeNet) {
     EXPECT_TRUE(torch::allclose(kv.value().grad(), q[kv.key()].grad(), 1e-3, 1e-5)) << kv.key();
 }
 
-TEST(SiameseNet, OneBranchSharedWeights) {
+TEST(EmbedAll, BatchedInferenceEqualsOnePassAndKeepsTheMode) {
   torch::manual_seed(0);
   auto branch = std::make_shared<MlpBranch>(4, std::vector<int64_t>{8}, 3, "relu", false);
-  SiameseNet net(branch);
-  auto x = torch::randn({2, 4});
-  auto [a, b] = net.forward(x, x);
-  EXPECT_TRUE(torch::allclose(a, b));  // same input, same weights -> same embedding
-  auto [p, q, r] = net.forward(x, x + 1, x);
-  EXPECT_TRUE(torch::allclose(p, r));
-  // Gradients from both sides land in the one set of parameters.
-  branch->zero_grad();
-  auto [e1, e2] = net.forward(torch::randn({2, 4}), torch::randn({2, 4}));
-  (e1 - e2).pow(2).sum().backward();
-  size_t with_grad = 0;
-  for (auto& t : branch->parameters()) with_grad += t.grad().defined();
-  EXPECT_EQ(with_grad, branch->parameters().size());
+  auto x = torch::randn({7, 4});
+  torch::Tensor one;
+  {
+    torch::NoGradGuard g;
+    one = branch->forward(x);
+  }
+  branch->train();
+  auto batched = embed_all(*branch, x, /*batch_size=*/3, /*workers=*/2);
+  EXPECT_TRUE(torch::allclose(batched, one, 1e-6, 1e-6)) << batched << one;
+  EXPECT_FALSE(batched.requires_grad());
+  EXPECT_TRUE(branch->is_training());
 }
 
 TEST(DataParallel, MatchesSinglePassForwardAndGradients) {

@@ -104,5 +104,20 @@ TEST(SamplerMPerClass, TooFewClassesIsAConfigError) {
   EXPECT_THROW(s.reset(d, 1), ConfigError);
 }
 
+TEST(SamplerMPerClass, PerClassLargerThanEveryClassNamesTheKey) {
+  auto d = dataset_with_sizes({5, 7, 3});
+  MPerClassSampler ok(2, 7);  // K equal to the largest class: smaller classes repeat examples
+  EXPECT_NO_THROW(ok.reset(d, 1));
+  MPerClassSampler s(2, 8);
+  try {
+    s.reset(d, 1);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "sampler.per_class = 8 is larger than the 7 examples of the largest class");
+  }
+  MPerClassSampler huge(2, int64_t{1} << 40);  // would allocate 2^40 rows per batch
+  EXPECT_THROW(huge.reset(d, 1), ConfigError);
+}
+
 }  // namespace
 }  // namespace siamese

@@ -7,6 +7,7 @@
 
 #include "siamese/core/error.h"
 #include "siamese/sample/balanced_pairs.h"
+#include "siamese/sample/caffe_pairs.h"
 #include "siamese/sample/explicit_tuples.h"
 #include "siamese/sample/triplets.h"
 
@@ -164,6 +165,45 @@ TEST(SamplerExplicitFiles, BadLinesNameTheLine) {
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
   }
+}
+
+std::string config_error(Sampler& s, const TensorDataset& d) {
+  try {
+    s.reset(d, 1);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SamplerSizes, CountsLargerThanTheDataAllowNameTheKeyBeforeAllocating) {
+  auto d = classes_of({3, 2});  // 5 rows: 10 distinct pairs, 25 ordered draws, 3*2*2 + 2*1*3 = 18 triplets
+  BalancedPairsSampler bp_ok(10, 0.5), bp(11, 0.5);
+  EXPECT_EQ(config_error(bp_ok, d), "");
+  EXPECT_EQ(config_error(bp, d), "sampler.batch_size = 11 is larger than the 10 distinct pairs of the training rows");
+  BalancedPairsSampler bp_huge(int64_t{1} << 62, 0.5);  // 2 * batch would overflow
+  EXPECT_NE(config_error(bp_huge, d).find("sampler.batch_size = 4611686018427387904"), std::string::npos);
+
+  CaffePairsSampler cp_ok(5, 0), cp(6, 0);  // num_pairs 0 = one fixed pair per training row
+  EXPECT_EQ(config_error(cp_ok, d), "");
+  EXPECT_EQ(config_error(cp, d), "sampler.batch_size = 6 is larger than the 5 fixed pairs (one per training row)");
+  CaffePairsSampler cp_pairs(4, 26);
+  EXPECT_EQ(config_error(cp_pairs, d), "sampler.num_pairs = 26 is larger than the 25 ordered pairs of the training rows");
+  CaffePairsSampler cp_batch(8, 7);
+  EXPECT_EQ(config_error(cp_batch, d), "sampler.batch_size = 8 is larger than the 7 fixed pairs (sampler.num_pairs)");
+
+  TripletSampler t_ok(18), t(19);
+  EXPECT_EQ(config_error(t_ok, d), "");
+  EXPECT_EQ(config_error(t, d), "sampler.batch_size = 19 is larger than the 18 distinct triplets of the training rows");
+  GradedTripletSampler::Options o;
+  o.batch_size = 19;
+  GradedTripletSampler g(o, index_relevance);
+  EXPECT_EQ(config_error(g, d), "sampler.batch_size = 19 is larger than the 18 distinct triplets of the training rows");
+
+  auto pairs = write_temp("two_pairs.csv", "0,1,1\n2,3,0\n");
+  ExplicitTuplesSampler e_ok(2, pairs, "", 2, false), e(2, pairs, "", 3, false);
+  EXPECT_EQ(config_error(e_ok, d), "");
+  EXPECT_EQ(config_error(e, d), "sampler.batch_size = 3 is larger than the 2 pairs in " + pairs);
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 #include "siamese/core/config.h"
 
-#include <fstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include <toml++/toml.h>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 
 namespace siamese {
 
@@ -119,7 +123,7 @@ Override parse_override(const std::string& text) {
   auto eq = text.find('=');
   auto dot = text.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
-    throw ConfigError(str("--set '", text, "': expected section.key=value"));
+    throw ConfigError(str("--set '", shorten_value(text), "': expected section.key=value"));
   Override o;
   o.section = text.substr(0, dot);
   o.key = text.substr(dot + 1, eq - dot - 1);
@@ -138,7 +142,7 @@ static Config build(const toml::table& table, const std::string& source, const s
       if (s.name == sec) return s;
     std::string known;
     for (const auto& s : spec) known += (known.empty() ? "" : ", ") + s.name;
-    throw ConfigError(str(at, ": unknown section [", sec, "] (known: ", known, ")"));
+    throw ConfigError(str(at, ": unknown section [", shorten_value(sec), "] (known: ", known, ")"));
   };
   for (const auto& [k, node] : table) {
     std::string sec(k.str());
@@ -162,12 +166,12 @@ static Config build(const toml::table& table, const std::string& source, const s
   }
   for (const auto& text : override_texts) {
     Override o = parse_override(text);
-    const SectionSpec& ss = find_spec(o.section, "--set " + text);
+    const SectionSpec& ss = find_spec(o.section, "--set " + shorten_value(text));
     if (ss.registry && o.key == "name") {
       if (!std::holds_alternative<std::string>(o.value)) o.value = value_to_string(o.value);
-      names[o.section] = RawValue{o.value, "--set " + text};
+      names[o.section] = RawValue{o.value, "--set " + shorten_value(text)};
     } else {
-      raw[o.section][o.key] = RawValue{o.value, "--set " + text};
+      raw[o.section][o.key] = RawValue{o.value, "--set " + shorten_value(text), text.substr(text.find('=') + 1)};
     }
   }
 
@@ -204,26 +208,47 @@ static Config build(const toml::table& table, const std::string& source, const s
   return cfg;
 }
 
-Config load_config_string(const std::string& toml_text, const std::string& source_name,
-                          const std::vector<SectionSpec>& spec, const std::vector<std::string>& overrides) {
-  toml::table table;
+static toml::table parse_toml(const std::string& toml_text, const std::string& source_name) {
   if (size_t line = non_ascii_outside_strings(toml_text))
     throw ConfigError(str(source_name, ":", line, ": a non-ASCII character outside a string or comment"));
   try {
-    table = toml::parse(toml_text, source_name);
+    return toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
     throw ConfigError(str(source_name, ":", e.source().begin.line, ": TOML syntax error: ", e.description()));
   }
-  return build(table, source_name, spec, overrides);
+}
+
+Config load_config_string(const std::string& toml_text, const std::string& source_name,
+                          const std::vector<SectionSpec>& spec, const std::vector<std::string>& overrides) {
+  return build(parse_toml(toml_text, source_name), source_name, spec, overrides);
+}
+
+// The recipe's text. A directory, a file that cannot be opened or read, and an empty file (nothing but
+// blanks and comments: an empty recipe is a mistake, not "all defaults") are ConfigErrors naming the path.
+static std::string read_recipe_text(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError(str(path, ": is a directory, not a recipe file"));
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw ConfigError(str(path, ": cannot open recipe (", std::strerror(errno), ")"));
+  std::string text;
+  char buf[1 << 14];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  const int err = errno;
+  std::fclose(f);
+  if (failed) throw ConfigError(str(path, ": cannot read recipe (", std::strerror(err), ")"));
+  return text;
 }
 
 Config load_config_file(const std::string& path, const std::vector<SectionSpec>& spec,
                         const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(str(path, ": cannot open recipe"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_config_string(ss.str(), path, spec, overrides);
+  const toml::table table = parse_toml(read_recipe_text(path), path);
+  if (table.empty())
+    throw ConfigError(str(path, ": empty recipe (no section; an empty file is not \"all defaults\": write at "
+                                "least the sections you mean, e.g. [data])"));
+  return build(table, path, spec, overrides);
 }
 
 }  // namespace siamese

@@ -1,11 +1,13 @@
 #include "siamese/core/params.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 
 namespace siamese {
 
@@ -146,12 +148,12 @@ Value coerce(const ParamSpec& spec, const Value& v, const std::string& where) {
       break;
   }
   throw ConfigError(str(where, ": key '", spec.name, "' must be a ", type_name(spec.type), ", got ",
-                        value_to_string(v)));
+                        shorten_value(value_to_string(v))));
 }
 
 void check_range(const ParamSpec& spec, const Value& v, const std::string& where) {
   auto fail = [&] {
-    throw ConfigError(str(where, ": key '", spec.name, "' = ", value_to_string(v), " is out of range (must be ",
+    throw ConfigError(str(where, ": key '", spec.name, "' = ", shorten_value(value_to_string(v)), " is out of range (must be ",
                           spec.range_text(), ")"));
   };
   if (spec.type == ParamType::kFloat || spec.type == ParamType::kInt) {
@@ -180,15 +182,45 @@ Params resolve_params(const Schema& schema, const RawParams& raw, const std::str
     if (!spec) {
       std::string known;
       for (const auto& s : schema) known += (known.empty() ? "" : ", ") + s.name;
-      throw ConfigError(str(at, ": unknown key '", key, "' in ", where,
+      throw ConfigError(str(at, ": unknown key '", shorten_value(key), "' in ", where,
                             known.empty() ? std::string(" (it takes no parameters)") : " (known: " + known + ")"));
     }
-    Value v = coerce(*spec, rv.value, at);
+    Value v = spec->type == ParamType::kString && !rv.literal.empty() ? Value(rv.literal) : coerce(*spec, rv.value, at);
     check_range(*spec, v, at);
     out.set(key, v);
   }
   for (const auto& s : schema)
     if (!out.has(s.name)) out.set(s.name, s.default_value);
+  return out;
+}
+
+std::vector<int64_t> parse_int_list(const std::string& text, const std::string& key, int64_t lo, int64_t hi) {
+  std::vector<int64_t> out;
+  if (text.find_first_not_of(" \t") == std::string::npos) return out;
+  auto fail = [&](size_t item, const std::string& why) {
+    throw ConfigError(str(key, " = \"", shorten_value(text), "\": item ", item, " ", why,
+                          " (expected comma-separated integers, e.g. \"256,128\")"));
+  };
+  size_t start = 0;
+  for (size_t item = 1;; ++item) {
+    const size_t comma = text.find(',', start);
+    const size_t end = comma == std::string::npos ? text.size() : comma;
+    const size_t b = text.find_first_not_of(" \t", start);
+    if (b == std::string::npos || b >= end) fail(item, "is empty");
+    const size_t e = text.find_last_not_of(" \t", end - 1) + 1;
+    const std::string field = text.substr(b, e - b);
+    int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+    if (ec == std::errc::result_out_of_range) fail(item, "'" + shorten_value(field, 30) + "' is too large");
+    if (ec != std::errc() || ptr != field.data() + field.size())
+      fail(item, "'" + shorten_value(field, 30) + "' is not a whole number");
+    if (v < lo || v > hi)
+      fail(item, str("'", field, "' is out of range (must be ", lo == INT64_MIN ? "" : str(">= ", lo),
+                     lo != INT64_MIN && hi != INT64_MAX ? " and " : "", hi == INT64_MAX ? "" : str("<= ", hi), ")"));
+    out.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
   return out;
 }
 

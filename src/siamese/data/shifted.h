@@ -1,5 +1,5 @@
 // shifted: a [data] source that adds horizontally shifted copies of another source's images (DrLIM
-// experiment B, Hadsell, Chopra & LeCun 2006; methods.md §4.4).
+// experiment B, Hadsell, Chopra & LeCun 2006; docs/methods.md §4.4).
 //
 // Loads `source` with its default parameters, keeps `source_classes` (relabelled 0..k-1 in that order),
 // then lays out each split as blocks of n0 rows: block 0 = the originals, block b = every original

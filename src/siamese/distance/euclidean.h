@@ -1,6 +1,6 @@
 // Built-in fixed distances.
 //   euclidean:          d(x, y) = sqrt(||x - y||^2 + eps)   (eps keeps the gradient finite at d = 0,
-//                                                             methods.md §0.3; Caffe uses 1e-4 in its layer)
+//                                                             docs/methods.md §0.3; Caffe uses 1e-4 in its layer)
 //   squared_euclidean:  d(x, y) = ||x - y||^2
 //   cosine:             s(x, y) = x·y / (||x|| ||y||)  — a similarity (larger = closer)
 #pragma once

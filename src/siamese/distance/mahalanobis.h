@@ -1,5 +1,5 @@
 // Learnable Mahalanobis distance with a factored matrix (Xing et al. 2002; Weinberger & Saul 2009; report
-// §2, with the transcription fix of methods.md §0.6.1):
+// §2, with the transcription fix of docs/methods.md §0.6.1):
 //     d²(x, y) = ||L (x - y)||² = (x - y)^T M (x - y),   M = L^T L,   L in R^{r x d}
 // M is positive semi-definite by construction for any L, so gradient steps on L never leave the PSD cone
 // (no projection needed); r < d gives a low-rank metric (a linear projection to r dimensions).

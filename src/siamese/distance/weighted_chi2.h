@@ -1,5 +1,5 @@
 // Learnable weighted chi-squared distance, DeepFace (Taigman et al., CVPR 2014), with the minus sign the
-// report lost restored (methods.md §0.6.7):
+// report lost restored (docs/methods.md §0.6.7):
 //     chi²(f1, f2) = sum_i w_i (f1_i - f2_i)² / max(f1_i + f2_i, eps),     w_i >= 0
 // Meant for non-negative features (DeepFace's are ReLU outputs, normalised); the denominator is clamped to
 // eps so a zero (or, for signed features, negative) sum cannot divide by zero or flip the sign: the value

@@ -1,5 +1,5 @@
 // Learnable weighted L1 distance, the "Siamese network" metric of DeepFace (Taigman et al., CVPR 2014),
-// with the report's lost minus sign restored (methods.md §0.6.7):
+// with the report's lost minus sign restored (docs/methods.md §0.6.7):
 //     d(f1, f2) = sum_i alpha_i |f1_i - f2_i|,     alpha_i >= 0
 // DeepFace feeds d to a logistic unit trained with cross-entropy; here d is a distance any pair or triplet
 // loss can use. Parametrisation: alpha_i = softplus(rho_i), rho registered as "alpha_raw" (alpha > 0 always);

@@ -1,7 +1,6 @@
 #include "siamese/eval/cross_validation.h"
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -20,12 +19,6 @@ std::vector<int64_t> to_vector(const torch::Tensor& t) {
 torch::Tensor to_tensor(std::vector<int64_t> v, bool sort) {
   if (sort) std::sort(v.begin(), v.end());
   return torch::tensor(v, torch::kInt64);
-}
-
-// Squared Euclidean distances [q, m], clamped at 0 (the expanded form can round below it).
-torch::Tensor squared_distances(const torch::Tensor& a, const torch::Tensor& b) {
-  torch::Tensor d = a.square().sum(1, true) + b.square().sum(1).unsqueeze(0) - 2 * a.matmul(b.t());
-  return d.clamp_min(0);
 }
 
 }  // namespace
@@ -54,43 +47,6 @@ std::vector<Fold> stratified_kfold(const torch::Tensor& y, int64_t folds, uint64
     out.push_back({to_tensor(train, false), to_tensor(test[static_cast<size_t>(f)], true)});
   }
   return out;
-}
-
-torch::Tensor knn_predict(const torch::Tensor& train_x, const torch::Tensor& train_y, const torch::Tensor& test_x,
-                          int64_t k) {
-  SIAMESE_CHECK(train_x.dim() == 2 && test_x.dim() == 2 && train_x.size(1) == test_x.size(1), DataError,
-                "kNN: train and test rows must have the same width");
-  SIAMESE_CHECK(train_y.dim() == 1 && train_y.size(0) == train_x.size(0), DataError, "kNN: one label per train row");
-  SIAMESE_CHECK(k >= 1 && k <= train_x.size(0), ConfigError, "kNN: k must be in [1, ", train_x.size(0), "], got ", k);
-  torch::Tensor a = train_x.to(torch::kFloat64), q = test_x.to(torch::kFloat64);
-  std::vector<int64_t> lab = to_vector(train_y);
-  std::vector<int64_t> pred;
-  pred.reserve(static_cast<size_t>(q.size(0)));
-  constexpr int64_t kBlock = 1024;
-  for (int64_t s = 0; s < q.size(0); s += kBlock) {
-    torch::Tensor d = squared_distances(q.slice(0, s, std::min(q.size(0), s + kBlock)), a);
-    torch::Tensor nn = std::get<1>(d.topk(k, 1, /*largest=*/false, /*sorted=*/true)).contiguous();
-    auto acc = nn.accessor<int64_t, 2>();
-    for (int64_t r = 0; r < nn.size(0); ++r) {
-      std::map<int64_t, int64_t> votes;
-      int64_t best = 0;
-      for (int64_t j = 0; j < k; ++j) best = std::max(best, ++votes[lab[acc[r][j]]]);
-      for (int64_t j = 0; j < k; ++j)
-        if (votes[lab[acc[r][j]]] == best) {
-          pred.push_back(lab[acc[r][j]]);
-          break;
-        }
-    }
-  }
-  return torch::tensor(pred, torch::kInt64);
-}
-
-double knn_accuracy(const torch::Tensor& train_x, const torch::Tensor& train_y, const torch::Tensor& test_x,
-                    const torch::Tensor& test_y, int64_t k) {
-  SIAMESE_CHECK(test_y.dim() == 1 && test_y.size(0) == test_x.size(0) && test_x.size(0) > 0, DataError,
-                "kNN: one label per test row");
-  torch::Tensor pred = knn_predict(train_x, train_y, test_x, k);
-  return pred.eq(test_y.to(torch::kInt64)).to(torch::kFloat64).mean().item<double>();
 }
 
 }  // namespace siamese

@@ -11,17 +11,10 @@
 #include <utility>
 
 #include "siamese/core/error.h"
+#include "siamese/index/exact.h"
 
 namespace siamese {
 namespace {
-
-// Upper bound on the number of distances held at once by the blockwise meters (16M float64 = 128 MiB).
-constexpr int64_t kMaxBlockElements = int64_t{1} << 24;
-constexpr int64_t kMaxBlockRows = 1024;
-
-int64_t block_rows(int64_t columns) {
-  return std::max<int64_t>(1, std::min<int64_t>(kMaxBlockRows, kMaxBlockElements / std::max<int64_t>(1, columns)));
-}
 
 std::vector<double> to_doubles(const torch::Tensor& t, const char* what) {
   SIAMESE_CHECK(t.defined(), DataError, what, " is undefined");
@@ -217,33 +210,12 @@ void check_embeddings(const torch::Tensor& emb, const char* what) {
   SIAMESE_CHECK(emb.is_floating_point(), DataError, what, " must be floating point, got ", emb.scalar_type());
 }
 
-// Distances [b, nr] in float64, oriented so that smaller = nearer, from rows [start, start + b) of q.
-torch::Tensor oriented_distances(const Distance& dist, const torch::Tensor& q, const torch::Tensor& ref) {
-  torch::Tensor d = dist.pairwise(q, ref);
-  SIAMESE_ASSERT(d.dim() == 2 && d.size(0) == q.size(0) && d.size(1) == ref.size(0),
-                 "pairwise returned shape ", d.sizes());
-  d = d.detach().to(torch::kCPU, torch::kDouble);
-  if (dist.is_similarity()) d = -d;
-  SIAMESE_CHECK(!torch::isnan(d).any().item<bool>(), DataError,
-                "distance '", dist.name(), "' returned NaN (non-finite embeddings?)");
-  return d.contiguous();
-}
-
-}  // namespace
-
-double knn_accuracy(const torch::Tensor& query_emb, const torch::Tensor& query_labels,
-                    const torch::Tensor& ref_emb, const torch::Tensor& ref_labels, int64_t k,
-                    const Distance& dist, bool exclude_self) {
-  torch::NoGradGuard no_grad;
+void check_knn_inputs(const torch::Tensor& query_emb, const torch::Tensor& ref_emb, int64_t nr_labels, int64_t k,
+                      bool exclude_self) {
   check_embeddings(query_emb, "query_emb");
   check_embeddings(ref_emb, "ref_emb");
-  const std::vector<int64_t> ql = to_labels(query_labels, "query_labels");
-  const std::vector<int64_t> rl = to_labels(ref_labels, "ref_labels");
   const int64_t nq = query_emb.size(0), nr = ref_emb.size(0);
-  SIAMESE_CHECK(static_cast<int64_t>(ql.size()) == nq, DataError, "query_emb has ", nq,
-                " rows but query_labels has ", ql.size());
-  SIAMESE_CHECK(static_cast<int64_t>(rl.size()) == nr, DataError, "ref_emb has ", nr,
-                " rows but ref_labels has ", rl.size());
+  SIAMESE_CHECK(nr_labels == nr, DataError, "ref_emb has ", nr, " rows but ref_labels has ", nr_labels);
   SIAMESE_CHECK(query_emb.size(1) == ref_emb.size(1), DataError, "query and reference widths differ: ",
                 query_emb.size(1), " vs ", ref_emb.size(1));
   SIAMESE_CHECK(!exclude_self || nq == nr, DataError,
@@ -254,49 +226,91 @@ double knn_accuracy(const torch::Tensor& query_emb, const torch::Tensor& query_l
   SIAMESE_CHECK(k >= 1, ConfigError, "knn_accuracy: k must be >= 1, got ", k);
   SIAMESE_CHECK(k <= available, ConfigError, "knn_accuracy: k = ", k, " but only ", available,
                 " references are available");
+}
 
+// The majority label of one query's k neighbours (keys oriented: smaller = nearer, nearest first).
+int64_t vote(const int64_t* ids, const double* keys, int64_t k, const std::vector<int64_t>& ref_labels) {
   struct Vote {
     int64_t count = 0;
     double sum = 0.0;
     int64_t first_rank = 0;
   };
-  int64_t correct = 0;
-  const int64_t rows = block_rows(nr);
-  for (int64_t start = 0; start < nq; start += rows) {
-    const int64_t b = std::min(rows, nq - start);
-    torch::Tensor d = oriented_distances(dist, query_emb.narrow(0, start, b), ref_emb);
-    if (exclude_self) {
-      auto acc = d.accessor<double, 2>();
-      for (int64_t i = 0; i < b; ++i) acc[i][start + i] = std::numeric_limits<double>::infinity();
-    }
-    auto [values, indices] = d.topk(k, /*dim=*/1, /*largest=*/false, /*sorted=*/true);
-    auto va = values.accessor<double, 2>();
-    auto ia = indices.accessor<int64_t, 2>();
-    for (int64_t i = 0; i < b; ++i) {
-      std::map<int64_t, Vote> votes;
-      for (int64_t r = 0; r < k; ++r) {
-        const int64_t label = rl[ia[i][r]];
-        auto it = votes.find(label);
-        if (it == votes.end()) it = votes.emplace(label, Vote{0, 0.0, r}).first;
-        it->second.count++;
-        it->second.sum += va[i][r];
-      }
-      int64_t predicted = 0;
-      const Vote* best = nullptr;
-      for (const auto& [label, v] : votes) {
-        const bool better = best == nullptr || v.count > best->count ||
-                            (v.count == best->count &&
-                             (v.sum < best->sum || (v.sum == best->sum && v.first_rank < best->first_rank)));
-        if (better) {
-          best = &v;
-          predicted = label;
-        }
-      }
-      correct += predicted == ql[start + i] ? 1 : 0;
+  std::map<int64_t, Vote> votes;
+  for (int64_t r = 0; r < k; ++r) {
+    auto it = votes.find(ref_labels[ids[r]]);
+    if (it == votes.end()) it = votes.emplace(ref_labels[ids[r]], Vote{0, 0.0, r}).first;
+    it->second.count++;
+    it->second.sum += keys[r];
+  }
+  int64_t predicted = 0;
+  const Vote* best = nullptr;
+  for (const auto& [label, v] : votes) {
+    const bool better = best == nullptr || v.count > best->count ||
+                        (v.count == best->count &&
+                         (v.sum < best->sum || (v.sum == best->sum && v.first_rank < best->first_rank)));
+    if (better) {
+      best = &v;
+      predicted = label;
     }
   }
-  return static_cast<double>(correct) / static_cast<double>(nq);
+  return predicted;
 }
+
+}  // namespace
+
+torch::Tensor knn_predict(const torch::Tensor& query_emb, const torch::Tensor& ref_emb,
+                          const torch::Tensor& ref_labels, int64_t k, const Distance& dist, bool exclude_self) {
+  torch::NoGradGuard no_grad;
+  const std::vector<int64_t> rl = to_labels(ref_labels, "ref_labels");
+  check_knn_inputs(query_emb, ref_emb, static_cast<int64_t>(rl.size()), k, exclude_self);
+  const Neighbours nn = exact_knn(query_emb, ref_emb, k, dist, exclude_self);
+  torch::Tensor keys = nn.values.to(torch::kDouble);
+  if (dist.is_similarity()) keys = -keys;
+  keys = keys.contiguous();
+  const torch::Tensor ids = nn.ids.contiguous();
+  const int64_t nq = ids.size(0);
+  torch::Tensor out = torch::empty({nq}, torch::kInt64);
+  int64_t* op = out.data_ptr<int64_t>();
+  for (int64_t i = 0; i < nq; ++i) op[i] = vote(ids.data_ptr<int64_t>() + i * k, keys.data_ptr<double>() + i * k, k, rl);
+  return out;
+}
+
+double knn_accuracy(const torch::Tensor& query_emb, const torch::Tensor& query_labels,
+                    const torch::Tensor& ref_emb, const torch::Tensor& ref_labels, int64_t k,
+                    const Distance& dist, bool exclude_self) {
+  const std::vector<int64_t> ql = to_labels(query_labels, "query_labels");
+  check_embeddings(query_emb, "query_emb");
+  SIAMESE_CHECK(static_cast<int64_t>(ql.size()) == query_emb.size(0), DataError, "query_emb has ",
+                query_emb.size(0), " rows but query_labels has ", ql.size());
+  const torch::Tensor predicted = knn_predict(query_emb, ref_emb, ref_labels, k, dist, exclude_self);
+  const int64_t* pp = predicted.data_ptr<int64_t>();
+  int64_t correct = 0;
+  for (size_t i = 0; i < ql.size(); ++i) correct += pp[i] == ql[i] ? 1 : 0;
+  return static_cast<double>(correct) / static_cast<double>(ql.size());
+}
+
+namespace {
+
+// Adds one query's P@1, recall@k hits and average precision; rel[r] = the (r + 1)-th retrieved item is
+// relevant, r_count = relevant items in the set.
+void score_query(const std::vector<char>& rel, int64_t r_count, const std::vector<int64_t>& recall_ks, int64_t depth,
+                 std::vector<int64_t>& recall_hits, double& p1_sum, double& ap_sum) {
+  p1_sum += rel[0];
+  for (size_t j = 0; j < recall_ks.size(); ++j) {
+    const int64_t kk = std::min(recall_ks[j], depth);
+    recall_hits[j] += std::any_of(rel.begin(), rel.begin() + kk, [](char c) { return c != 0; }) ? 1 : 0;
+  }
+  int64_t hits = 0;
+  double precision_sum = 0.0;
+  for (int64_t r = 0; r < r_count; ++r) {
+    if (!rel[r]) continue;
+    ++hits;
+    precision_sum += static_cast<double>(hits) / static_cast<double>(r + 1);
+  }
+  ap_sum += precision_sum / static_cast<double>(r_count);
+}
+
+}  // namespace
 
 double RetrievalMetrics::recall_at_k(int64_t k) const {
   for (size_t i = 0; i < ks.size(); ++i)
@@ -330,14 +344,13 @@ RetrievalMetrics retrieval_metrics(const torch::Tensor& emb, const torch::Tensor
   std::vector<int64_t> recall_hits(recall_ks.size(), 0);
   double p1_sum = 0.0, ap_sum = 0.0;
   std::vector<char> rel(static_cast<size_t>(depth));
-  const int64_t rows = block_rows(n);
-  for (int64_t start = 0; start < n; start += rows) {
-    const int64_t b = std::min(rows, n - start);
-    torch::Tensor d = oriented_distances(dist, emb.narrow(0, start, b), emb);
-    auto acc = d.accessor<double, 2>();
-    for (int64_t i = 0; i < b; ++i) acc[i][start + i] = std::numeric_limits<double>::infinity();
-    torch::Tensor indices = std::get<1>(d.topk(depth, /*dim=*/1, /*largest=*/false, /*sorted=*/true));
-    auto ia = indices.accessor<int64_t, 2>();
+  // Queries in slices, so the neighbour lists held at once stay within the search's block budget.
+  const int64_t slice = rows_per_block(kDefaultSearchBudgetBytes, n, sizeof(double));
+  for (int64_t start = 0; start < n; start += slice) {
+    const int64_t b = std::min(slice, n - start);
+    const torch::Tensor ids =
+        exact_knn(emb.narrow(0, start, b), emb, depth, dist, /*exclude_self=*/true, kDefaultSearchBudgetBytes, start)
+            .ids.contiguous();
     for (int64_t i = 0; i < b; ++i) {
       const int64_t q = start + i;
       const int64_t r_count = class_size[lab[q]] - 1;
@@ -346,23 +359,12 @@ RetrievalMetrics retrieval_metrics(const torch::Tensor& emb, const torch::Tensor
         continue;
       }
       out.num_queries++;
+      const int64_t* row = ids.data_ptr<int64_t>() + i * depth;
       for (int64_t r = 0; r < depth; ++r) {
-        SIAMESE_ASSERT(ia[i][r] != q, "a query retrieved itself");
-        rel[r] = lab[ia[i][r]] == lab[q] ? 1 : 0;
+        SIAMESE_ASSERT(row[r] != q, "a query retrieved itself");
+        rel[r] = lab[row[r]] == lab[q] ? 1 : 0;
       }
-      p1_sum += rel[0];
-      for (size_t j = 0; j < recall_ks.size(); ++j) {
-        const int64_t kk = std::min(recall_ks[j], depth);
-        recall_hits[j] += std::any_of(rel.begin(), rel.begin() + kk, [](char c) { return c != 0; }) ? 1 : 0;
-      }
-      int64_t hits = 0;
-      double precision_sum = 0.0;
-      for (int64_t r = 0; r < r_count; ++r) {
-        if (!rel[r]) continue;
-        ++hits;
-        precision_sum += static_cast<double>(hits) / static_cast<double>(r + 1);
-      }
-      ap_sum += precision_sum / static_cast<double>(r_count);
+      score_query(rel, r_count, recall_ks, depth, recall_hits, p1_sum, ap_sum);
     }
   }
   SIAMESE_CHECK(out.num_queries > 0, DataError,

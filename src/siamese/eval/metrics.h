@@ -74,22 +74,26 @@ ThresholdChoice best_threshold(const torch::Tensor& scores, const torch::Tensor&
 double accuracy_at(const torch::Tensor& scores, const torch::Tensor& same, bool higher_is_same,
                    double threshold);
 
-// k-nearest-neighbour classification accuracy of queries against a labelled reference set.
+// k-nearest-neighbour classification of queries against a labelled reference set.
 //   query_emb [nq, d], query_labels [nq] integer, ref_emb [nr, d], ref_labels [nr] integer.
-// Each query takes the majority label of its k nearest references under `dist` (larger = nearer when
-// dist.is_similarity()). Vote ties are broken by the smallest summed distance of the tied labels' voters
-// (largest summed similarity), then by the label of the nearest voter among them. Ties in distance at
-// the k-th place are broken arbitrarily. With exclude_self (requires the query set to BE the reference
-// set, nq == nr, row i == row i), query i never counts reference i: leave-one-out.
-// Works on blocks of queries so that at most ~16M distances are held at once.
-// Requires 1 <= k <= nr (nr - 1 with exclude_self). Returns the fraction of correct queries.
+// The neighbours are those of the exact search (index/exact.h): the k nearest references under `dist`
+// (larger = nearer when dist.is_similarity()); equal distances at the k-th place go to the smaller
+// reference row. Each query takes the majority label of its k neighbours. Vote ties are broken by the
+// smallest summed distance of the tied labels' voters (largest summed similarity), then by the label of the
+// nearest voter among them. With exclude_self (requires the query set to BE the reference set, nq == nr,
+// row i == row i), query i never counts reference i: leave-one-out. Memory is bounded by the search's
+// block budget (64 MiB of distances). Requires 1 <= k <= nr (nr - 1 with exclude_self).
+// knn_predict returns the predicted labels [nq] int64; knn_accuracy the fraction of correct queries.
+torch::Tensor knn_predict(const torch::Tensor& query_emb, const torch::Tensor& ref_emb,
+                          const torch::Tensor& ref_labels, int64_t k, const Distance& dist,
+                          bool exclude_self = false);
 double knn_accuracy(const torch::Tensor& query_emb, const torch::Tensor& query_labels,
                     const torch::Tensor& ref_emb, const torch::Tensor& ref_labels, int64_t k,
                     const Distance& dist, bool exclude_self = false);
 
 // Retrieval metrics with queries = references = the same set, where a query NEVER retrieves itself.
 // For query q of class c, let R = (number of items of class c) - 1 and rank the other n - 1 items by
-// distance (ties broken arbitrarily).
+// distance with the exact search (index/exact.h; equal distances: the smaller row first).
 //   precision_at_1: fraction of queries whose nearest other item has class c.
 //   recall_at_k(k): fraction of queries with at least one class-c item among their k nearest others.
 //   map_at_r: MAP@R of Musgrave, Belongie & Lim, "A Metric Learning Reality Check" (ECCV 2020):

@@ -4,30 +4,24 @@
 
 namespace siamese {
 
-ContrastiveLoss::ContrastiveLoss(double margin, bool legacy, std::string reducer,
-                                 std::shared_ptr<Distance> distance)
-    : margin_(margin), legacy_(legacy), reducer_(std::move(reducer)), distance_(std::move(distance)) {
-  if (!distance_) distance_ = make_distance("euclidean", 0);
-  SIAMESE_CHECK(!distance_->is_similarity(), ConfigError,
-                "contrastive loss needs a distance, not the similarity '", distance_->name(), "'");
-  register_module("distance", distance_);
+namespace {
+std::shared_ptr<Distance> checked(std::shared_ptr<Distance> distance) {
+  if (!distance) distance = make_distance("euclidean", 0);
+  SIAMESE_CHECK(!distance->is_similarity(), ConfigError, "contrastive loss needs a distance, not the similarity '",
+                distance->name(), "'");
+  return distance;
 }
+}  // namespace
 
-torch::Tensor ContrastiveLoss::terms(const torch::Tensor& a, const torch::Tensor& b,
-                                     const torch::Tensor& same) const {
-  auto d = distance_->paired(a, b);
+ContrastiveLoss::ContrastiveLoss(double margin, bool legacy, const std::string& reducer,
+                                 std::shared_ptr<Distance> distance)
+    : PairLoss(reducer, checked(std::move(distance))), margin_(margin), legacy_(legacy) {}
+
+torch::Tensor ContrastiveLoss::pair_terms(const torch::Tensor& d, const torch::Tensor& same) const {
   auto similar = 0.5 * d.pow(2);
   auto dissimilar = legacy_ ? 0.5 * torch::clamp_min(margin_ - d.pow(2), 0)
                             : 0.5 * torch::clamp_min(margin_ - d, 0).pow(2);
   return torch::where(same, similar, dissimilar);
-}
-
-torch::Tensor ContrastiveLoss::forward(const LossInput& in) {
-  SIAMESE_ASSERT(in.pairs.has_value(), "contrastive loss needs pairs");
-  const Pairs& p = *in.pairs;
-  auto a = in.embeddings.index_select(0, p.first);
-  auto b = in.embeddings.index_select(0, p.second);
-  return reduce_terms(terms(a, b, p.same), reducer_);
 }
 
 LossRegistry::Entry contrastive_entry() {

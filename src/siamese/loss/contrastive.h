@@ -11,24 +11,19 @@
 // Requires: pairs; ensures: a finite gradient at d = 0 (the distance adds eps under the square root).
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/pair_loss.h"
 
 namespace siamese {
 
-class ContrastiveLoss : public Loss {
+class ContrastiveLoss : public PairLoss {
  public:
-  ContrastiveLoss(double margin, bool legacy, std::string reducer, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kPairs; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
-  // Per-pair terms (before the reducer), for tests and diagnostics.
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const;
+  // distance: null = Euclidean; a similarity is a ConfigError.
+  ContrastiveLoss(double margin, bool legacy, const std::string& reducer, std::shared_ptr<Distance> distance);
+  torch::Tensor pair_terms(const torch::Tensor& d, const torch::Tensor& same) const override;
 
  private:
   double margin_;
   bool legacy_;
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_;
 };
 
 LossRegistry::Entry contrastive_entry();

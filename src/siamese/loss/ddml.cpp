@@ -4,16 +4,15 @@
 
 namespace siamese {
 
-DdmlLoss::DdmlLoss(double tau, double beta, double lambda, bool learn_tau, std::string reducer,
+DdmlLoss::DdmlLoss(double tau, double beta, double lambda, bool learn_tau, const std::string& reducer,
                    std::shared_ptr<Distance> distance)
-    : beta_(beta), lambda_(lambda), reducer_(std::move(reducer)), distance_(std::move(distance)) {
-  register_module("distance", distance_);
+    : PairLoss(reducer, std::move(distance)), beta_(beta), lambda_(lambda) {
   auto t = torch::tensor(tau, torch::kFloat);
   tau_ = learn_tau ? register_parameter("tau", t) : register_buffer("tau", t);
 }
 
-torch::Tensor DdmlLoss::terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const {
-  auto d2 = distance_->paired(a, b).pow(2);
+torch::Tensor DdmlLoss::pair_terms(const torch::Tensor& d, const torch::Tensor& same) const {
+  auto d2 = d.pow(2);
   auto ell = torch::where(same, torch::ones_like(d2), -torch::ones_like(d2));
   auto z = 1.0 - ell * (tau_.to(d2.scalar_type()) - d2);
   return 0.5 * torch::softplus(z, beta_, /*threshold=*/20.0);
@@ -27,8 +26,7 @@ torch::Tensor DdmlLoss::penalty(const torch::TensorOptions& options) const {
 }
 
 torch::Tensor DdmlLoss::forward(const LossInput& in) {
-  auto p = gather_pairs(in, "ddml");
-  return reduce_terms(terms(p.a, p.b, p.same), reducer_) + penalty(in.embeddings.options());
+  return PairLoss::forward(in) + penalty(in.embeddings.options());
 }
 
 LossRegistry::Entry ddml_entry() {

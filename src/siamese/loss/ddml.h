@@ -1,4 +1,4 @@
-// Discriminative Deep Metric Learning, Hu, Lu & Tan, CVPR 2014 (methods.md §8.2). Paper convention
+// Discriminative Deep Metric Learning, Hu, Lu & Tan, CVPR 2014 (docs/methods.md §8.2). Paper convention
 // ℓ_ij = +1 same person, -1 different (internally ℓ = same ? +1 : -1):
 //     J  = J1 + J2
 //     J1 = ½ Σ_ij g(1 - ℓ_ij (τ - d²(x_i, x_j))),    g(z) = (1/β) log(1 + exp(βz))   (softplus with β)
@@ -12,28 +12,25 @@
 // Requires: pairs; ensures a finite gradient at d = 0.
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/pair_loss.h"
 
 namespace siamese {
 
-class DdmlLoss : public Loss {
+class DdmlLoss : public PairLoss {
  public:
-  DdmlLoss(double tau, double beta, double lambda, bool learn_tau, std::string reducer,
+  DdmlLoss(double tau, double beta, double lambda, bool learn_tau, const std::string& reducer,
            std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kPairs; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
+  torch::Tensor forward(const LossInput& in) override;  // reducer(terms) + penalty (J2, not a per-pair term)
+  bool terms_can_vanish() const override { return false; }
   void set_penalized_parameters(std::vector<torch::Tensor> params) override { penalized_ = std::move(params); }
   // Per-pair ½ g(1 - ℓ(τ - d²)), before the reducer.
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const;
+  torch::Tensor pair_terms(const torch::Tensor& d, const torch::Tensor& same) const override;
   // (λ/2) Σ ||p||² over the penalized parameters (a zero scalar when there are none).
   torch::Tensor penalty(const torch::TensorOptions& options) const;
   double tau() const { return tau_.item<double>(); }
 
  private:
   double beta_, lambda_;
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_;
   torch::Tensor tau_;  // parameter (learn_tau) or buffer
   std::vector<torch::Tensor> penalized_;
 };

@@ -11,11 +11,10 @@ namespace siamese {
 
 DeepId2Loss::DeepId2Loss(const DeepId2Options& o, int64_t embedding_dim, int64_t num_classes,
                          std::shared_ptr<Distance> distance)
-    : o_(o), num_classes_(num_classes), distance_(std::move(distance)) {
+    : PairLoss("mean", std::move(distance)), o_(o), num_classes_(num_classes) {
   SIAMESE_CHECK(num_classes > 0 && embedding_dim > 0, ConfigError,
                 "the 'deepid2' loss needs the number of training classes and the embedding width (got ", num_classes,
                 " classes, width ", embedding_dim, ")");
-  register_module("distance", distance_);
   classifier_ = register_module("classifier", torch::nn::Linear(embedding_dim, num_classes));
   margin_ = register_buffer("margin", torch::tensor(o.margin, torch::kDouble));
   if (o_.form == "cosine") {
@@ -28,9 +27,7 @@ torch::Tensor DeepId2Loss::identification(const torch::Tensor& embeddings, const
   return torch::nn::functional::cross_entropy(classifier_->forward(embeddings), labels);
 }
 
-torch::Tensor DeepId2Loss::verification_terms(const torch::Tensor& a, const torch::Tensor& b,
-                                              const torch::Tensor& same) const {
-  auto d = distance_->paired(a, b);
+torch::Tensor DeepId2Loss::pair_terms(const torch::Tensor& d, const torch::Tensor& same) const {
   if (o_.form == "cosine") {
     auto y01 = same.to(d.scalar_type());
     auto s = torch::sigmoid(verif_w_.to(d.scalar_type()) * d + verif_b_.to(d.scalar_type()));
@@ -116,11 +113,11 @@ torch::Tensor DeepId2Loss::forward(const LossInput& in) {
   auto labels = in.labels.to(torch::kLong);
   SIAMESE_CHECK(labels.numel() == 0 || (labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() < num_classes_),
                 DataError, "deepid2: class labels must lie in [0, ", num_classes_, ")");
-  auto p = gather_pairs(in, "deepid2");
+  auto p = pair_distances(in);
   auto ident = identification(in.embeddings, labels);
-  auto verif = verification_terms(p.a, p.b, p.same);
-  auto total = ident + o_.lambda * reduce_terms(verif, "mean");
-  if (is_training() && p.same.numel() > 0) observe(distance_->paired(p.a, p.b), p.same);
+  auto verif = pair_terms(p.d, p.same);
+  auto total = ident + o_.lambda * reducer().reduce(verif, p.same);
+  if (is_training() && p.same.numel() > 0) observe(p.d, p.same);
   return total;
 }
 

@@ -1,5 +1,5 @@
 // Joint identification-verification loss, Sun, Chen, Wang & Tang, "Deep Learning Face Representation by
-// Joint Identification-Verification", NIPS 2014 — DeepID2 (methods.md §10.1, double minus fixed §0.6.4).
+// Joint Identification-Verification", NIPS 2014 — DeepID2 (docs/methods.md §10.1, double minus fixed §0.6.4).
 //     L = Ident + λ · Verif
 //     Ident = -log p̂_t,  p̂ = softmax(W_id f + b_id)   (mean over the batch's images; the classifier is the
 //             module "classifier" of this loss, num_classes × embedding_dim from the LossContext)
@@ -15,13 +15,14 @@
 //     interpretation: σ cannot reach -1, §0.6.6); w ("verif_w", starts at 1) and b ("verif_b", starts at 0)
 //     are learned.
 // The paper's per-pair objective is Ident_i + Ident_j + λ·Verif_ij; with in-batch pairs this loss averages
-// Ident over images and Verif over pairs. Requires: pairs and class labels in [0, num_classes)
+// Ident over images and Verif over pairs. As a PairLoss its per-element terms (terms()) are the per-pair Verif
+// terms, reduced by "mean"; forward() adds Ident and re-sets m. Requires: pairs and class labels in [0, num_classes)
 // (LossInput::labels); num_classes > 0 and embedding_dim > 0 in the LossContext.
 #pragma once
 
 #include <vector>
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/pair_loss.h"
 
 namespace siamese {
 
@@ -32,15 +33,13 @@ struct DeepId2Options {
   int64_t margin_every = 200000;  // re-set m every this many training pairs (0 = never)
 };
 
-class DeepId2Loss : public Loss {
+class DeepId2Loss : public PairLoss {
  public:
   DeepId2Loss(const DeepId2Options& o, int64_t embedding_dim, int64_t num_classes, std::shared_ptr<Distance> distance);
   torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kPairs; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
   torch::Tensor identification(const torch::Tensor& embeddings, const torch::Tensor& labels);
-  // Per-pair verification terms, before the mean.
-  torch::Tensor verification_terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const;
+  // Per-pair verification terms from d (l2 form: the distance; cosine form: the similarity), before the mean.
+  torch::Tensor pair_terms(const torch::Tensor& d, const torch::Tensor& same) const override;
   double margin() const { return margin_.item<double>(); }
   int64_t window_size() const { return static_cast<int64_t>(window_d_.size()); }
   void save(torch::serialize::OutputArchive& archive) const override;
@@ -52,7 +51,6 @@ class DeepId2Loss : public Loss {
   void observe(const torch::Tensor& d, const torch::Tensor& same);
   DeepId2Options o_;
   int64_t num_classes_;
-  std::shared_ptr<Distance> distance_;
   torch::nn::Linear classifier_{nullptr};
   torch::Tensor margin_;             // buffer (l2 form)
   torch::Tensor verif_w_, verif_b_;  // parameters (cosine form)

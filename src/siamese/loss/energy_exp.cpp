@@ -5,9 +5,8 @@
 
 namespace siamese {
 
-EnergyExpLoss::EnergyExpLoss(double q, double q_scale, std::string reducer, std::shared_ptr<Distance> distance)
-    : q_scale_(q_scale), reducer_(std::move(reducer)), distance_(std::move(distance)) {
-  register_module("distance", distance_);
+EnergyExpLoss::EnergyExpLoss(double q, double q_scale, const std::string& reducer, std::shared_ptr<Distance> distance)
+    : PairLoss(reducer, std::move(distance)), q_scale_(q_scale) {
   q_ = register_buffer("q", torch::tensor(q, torch::kDouble));
 }
 
@@ -15,7 +14,7 @@ void EnergyExpLoss::estimate_q(const torch::Tensor& embeddings) {
   torch::NoGradGuard no_grad;
   auto x = embeddings.slice(0, 0, std::min<int64_t>(embeddings.size(0), 2000));
   SIAMESE_CHECK(x.size(0) >= 2, ConfigError, "energy_exp: estimating Q needs at least 2 embeddings (or set q)");
-  const double emax = distance_->pairwise(x, x).max().item<double>();
+  const double emax = distance()->pairwise(x, x).max().item<double>();
   SIAMESE_CHECK(emax > 0, ConfigError,
                 "energy_exp: every sample embedding is identical, so Q cannot be estimated; set q explicitly");
   q_.fill_(q_scale_ * emax);
@@ -25,17 +24,15 @@ void EnergyExpLoss::prepare(const torch::Tensor& sample_embeddings) {
   if (q_.item<double>() <= 0) estimate_q(sample_embeddings);
 }
 
-torch::Tensor EnergyExpLoss::terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const {
+torch::Tensor EnergyExpLoss::pair_terms(const torch::Tensor& e, const torch::Tensor& same) const {
   const double Q = q_.item<double>();
   SIAMESE_ASSERT(Q > 0, "energy_exp used before Q is known");
-  auto e = distance_->paired(a, b);
   return torch::where(same, (2.0 / Q) * e.pow(2), (2.0 * Q) * torch::exp((-2.77 / Q) * e));
 }
 
-torch::Tensor EnergyExpLoss::forward(const LossInput& in) {
+LossTerms EnergyExpLoss::terms(const LossInput& in) {
   if (q_.item<double>() <= 0) estimate_q(in.embeddings.detach());
-  auto p = gather_pairs(in, "energy_exp");
-  return reduce_terms(terms(p.a, p.b, p.same), reducer_);
+  return PairLoss::terms(in);
 }
 
 LossRegistry::Entry energy_exp_entry() {

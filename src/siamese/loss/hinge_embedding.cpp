@@ -4,20 +4,11 @@
 
 namespace siamese {
 
-HingeEmbeddingLoss::HingeEmbeddingLoss(double margin, std::string reducer, std::shared_ptr<Distance> distance)
-    : margin_(margin), reducer_(std::move(reducer)), distance_(std::move(distance)) {
-  register_module("distance", distance_);
-}
+HingeEmbeddingLoss::HingeEmbeddingLoss(double margin, const std::string& reducer, std::shared_ptr<Distance> distance)
+    : PairLoss(reducer, std::move(distance)), margin_(margin) {}
 
-torch::Tensor HingeEmbeddingLoss::terms(const torch::Tensor& a, const torch::Tensor& b,
-                                        const torch::Tensor& same) const {
-  auto d = distance_->paired(a, b);
+torch::Tensor HingeEmbeddingLoss::pair_terms(const torch::Tensor& d, const torch::Tensor& same) const {
   return torch::where(same, d, torch::clamp_min(margin_ - d, 0));
-}
-
-torch::Tensor HingeEmbeddingLoss::forward(const LossInput& in) {
-  auto p = gather_pairs(in, "hinge_embedding");
-  return reduce_terms(terms(p.a, p.b, p.same), reducer_);
 }
 
 LossRegistry::Entry hinge_embedding_entry() {

@@ -1,5 +1,5 @@
 // Hinge-embedding loss, Simo-Serra et al., "Fracking Deep Convolutional Image Descriptors", arXiv 1412.6537
-// (ICCV 2015 "Discriminative Learning of Deep Convolutional Feature Point Descriptors"), methods.md §7.1.
+// (ICCV 2015 "Discriminative Learning of Deep Convolutional Feature Point Descriptors"), docs/methods.md §7.1.
 // Paper convention δ = 1 corresponding patches, 0 otherwise (internally `same` = δ):
 //     l(x1, x2, δ) = δ · d  +  (1 - δ) · max(0, m - d)
 // with d the UNSQUARED distance (the recipe's, by default Euclidean): positives are pulled with a constant
@@ -8,22 +8,17 @@
 // distance), though d itself has a kink there.
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/pair_loss.h"
 
 namespace siamese {
 
-class HingeEmbeddingLoss : public Loss {
+class HingeEmbeddingLoss : public PairLoss {
  public:
-  HingeEmbeddingLoss(double margin, std::string reducer, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kPairs; }
-  std::shared_ptr<Distance> distance() const override { return distance_; }
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& same) const;
+  HingeEmbeddingLoss(double margin, const std::string& reducer, std::shared_ptr<Distance> distance);
+  torch::Tensor pair_terms(const torch::Tensor& d, const torch::Tensor& same) const override;
 
  private:
   double margin_;
-  std::string reducer_;
-  std::shared_ptr<Distance> distance_;
 };
 
 LossRegistry::Entry hinge_embedding_entry();

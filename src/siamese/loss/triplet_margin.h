@@ -7,7 +7,7 @@
 // d = the recipe's distance, default Euclidean. Requires: triplets.
 #pragma once
 
-#include "siamese/loss/loss.h"
+#include "siamese/loss/triplet_loss.h"
 
 namespace siamese {
 
@@ -19,17 +19,15 @@ struct TripletMarginOptions {
   std::string reducer = "mean";
 };
 
-class TripletMarginLoss : public Loss {
+// distance() is d on L2-normalised embeddings (normalize = true) or d itself; `squared` squares it.
+class TripletMarginLoss : public TripletLoss {
  public:
   TripletMarginLoss(const TripletMarginOptions& o, std::shared_ptr<Distance> distance);
-  torch::Tensor forward(const LossInput& in) override;
-  TupleKind consumes() const override { return TupleKind::kTriplets; }
-  std::shared_ptr<Distance> distance() const override { return eval_distance_; }
-  torch::Tensor terms(const torch::Tensor& a, const torch::Tensor& p, const torch::Tensor& n) const;
+  torch::Tensor triplet_terms(const torch::Tensor& d_ap, const torch::Tensor& d_an) const override;
+  bool terms_can_vanish() const override { return !o_.soft; }
 
  private:
   TripletMarginOptions o_;
-  std::shared_ptr<Distance> distance_, eval_distance_;
 };
 
 LossRegistry::Entry triplet_margin_entry();

@@ -4,21 +4,18 @@
 
 namespace siamese {
 
-WeightedContrastiveLoss::WeightedContrastiveLoss(double margin, std::string reducer,
+WeightedContrastiveLoss::WeightedContrastiveLoss(double margin, const std::string& reducer,
                                                  std::shared_ptr<Distance> distance)
-    : margin_(margin), reducer_(std::move(reducer)), distance_(std::move(distance)) {
-  register_module("distance", distance_);
-}
+    : PairLoss(reducer, std::move(distance)), margin_(margin) {}
 
-torch::Tensor WeightedContrastiveLoss::terms(const torch::Tensor& a, const torch::Tensor& b,
-                                             const torch::Tensor& same, const torch::Tensor& weight) const {
-  auto d2 = distance_->paired(a, b).pow(2);
+torch::Tensor WeightedContrastiveLoss::weighted_pair_terms(const torch::Tensor& d, const torch::Tensor& same,
+                                                           const torch::Tensor& weight) const {
+  auto d2 = d.pow(2);
   return torch::where(same, weight * d2, torch::clamp_min(margin_ - d2, 0));
 }
 
-torch::Tensor WeightedContrastiveLoss::forward(const LossInput& in) {
-  auto p = gather_pairs(in, "weighted_contrastive");
-  return reduce_terms(terms(p.a, p.b, p.same, p.weight), reducer_);
+torch::Tensor WeightedContrastiveLoss::pair_terms(const torch::Tensor& d, const torch::Tensor& same) const {
+  return weighted_pair_terms(d, same, torch::ones_like(d));
 }
 
 LossRegistry::Entry weighted_contrastive_entry() {

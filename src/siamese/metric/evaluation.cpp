@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "siamese/distance/euclidean.h"
 #include "siamese/eval/cross_validation.h"
+#include "siamese/eval/metrics.h"
 
 namespace siamese {
 
@@ -16,6 +18,9 @@ CvReport cross_validate_knn(const MetricLearner& learner, const std::string& met
   rep.folds = folds;
   rep.k = k;
   rep.seed = seed;
+  // Euclidean after L, exactly (no eps under the root); the neighbours come from the exact search.
+  const auto euclidean = std::make_shared<EuclideanDistance>(0.0);
+  euclidean->set_name("euclidean");
   int64_t f = 0;
   for (const Fold& fold : stratified_kfold(yl, folds, seed)) {
     torch::Tensor xtr = xd.index_select(0, fold.train), ytr = yl.index_select(0, fold.train);
@@ -27,7 +32,7 @@ CvReport cross_validate_knn(const MetricLearner& learner, const std::string& met
     fr.fold = f++;
     fr.train_size = xtr.size(0);
     fr.test_size = xte.size(0);
-    fr.accuracy = knn_accuracy(fit.model.transform(xtr), ytr, fit.model.transform(xte), yte, k);
+    fr.accuracy = knn_accuracy(fit.model.transform(xte), yte, fit.model.transform(xtr), ytr, k, *euclidean);
     fr.fit_seconds = seconds;
     fr.iterations = fit.iterations;
     fr.status = fit.status;

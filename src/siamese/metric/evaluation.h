@@ -1,6 +1,8 @@
 // Cross-validated kNN accuracy of a metric learner: for each seeded stratified fold, fit on the training
-// rows, map train and test rows through L and classify the test rows by k-NN (Euclidean after L, i.e.
-// Mahalanobis with M = L^T L before it). Fit time is wall-clock time of fit() alone.
+// rows, map train and test rows through L and classify the test rows by k-NN against the training rows
+// (knn_accuracy of eval/metrics.h: Euclidean after L, i.e. Mahalanobis with M = L^T L before it; exact
+// neighbours, equal distances to the smaller training row; vote ties to the smallest summed distance).
+// Fit time is wall-clock time of fit() alone.
 #pragma once
 
 #include <torch/torch.h>

@@ -5,15 +5,19 @@
 #include <limits>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
+#include "siamese/distance/euclidean.h"
+#include "siamese/index/exact.h"
 
 namespace siamese {
 
 namespace {
 
-// Rows of the [n, n] distance matrix are built in blocks so memory stays O(block * n) for large n.
-constexpr int64_t kBlock = 1024;
 // Pairs per gather (a [kChunk, d] temporary).
 constexpr int64_t kChunk = 16384;
+// Bytes per entry of the working-set search's [rows, n] tiles: two float64 (the distances and the product)
+// and three bool masks.
+constexpr int64_t kCandidateBytesPerEntry = 24;
 
 torch::Tensor squared_row_norms(const torch::Tensor& a) { return a.square().sum(1); }
 
@@ -34,26 +38,39 @@ LmnnObjective::LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int
   k_ = std::min(k, smallest - 1);
 
   targets_ = torch::empty({n, k_}, torch::kInt64);
+  // Target neighbours: the exact search within each class, never the point itself (even when a duplicate
+  // sits at distance 0); equal distances go to the smaller row.
+  SquaredEuclideanDistance euclidean;
+  euclidean.set_name("squared_euclidean");
   for (int64_t c = 0; c < classes.size(0); ++c) {
     torch::Tensor idx = (y_ == classes[c]).nonzero().squeeze(1);
     torch::Tensor xc = x_.index_select(0, idx);
-    torch::Tensor sq = squared_row_norms(xc);
-    torch::Tensor dist = sq.unsqueeze(1) + sq.unsqueeze(0) - 2 * xc.matmul(xc.t());
-    // A point is never its own target neighbour, even when a duplicate sits at distance 0.
-    dist.fill_diagonal_(std::numeric_limits<double>::infinity());
-    torch::Tensor nearest = std::get<1>(dist.topk(k_, 1, /*largest=*/false, /*sorted=*/true));
+    torch::Tensor nearest = exact_knn(xc, xc, k_, euclidean, /*exclude_self=*/true).ids;
     targets_.index_copy_(0, idx, idx.index_select(0, nearest.reshape({-1})).reshape({-1, k_}));
   }
   anchors_ = torch::arange(n, torch::kInt64).repeat_interleave(k_);
   targets_flat_ = targets_.reshape({-1}).contiguous();
-  tdiff_ = x_.index_select(0, anchors_) - x_.index_select(0, targets_flat_);
-  pull_ = tdiff_.t().matmul(tdiff_);
+  pull_ = target_scatter(torch::Tensor(), torch::Tensor());
+}
+
+torch::Tensor LmnnObjective::target_scatter(const torch::Tensor& used, const torch::Tensor& weight) const {
+  // Gathered kChunk pairs at a time: never an [n k, d] temporary.
+  const torch::Tensor a = used.defined() ? anchors_.index_select(0, used) : anchors_;
+  const torch::Tensor b = used.defined() ? targets_flat_.index_select(0, used) : targets_flat_;
+  torch::Tensor out = torch::zeros({x_.size(1), x_.size(1)}, x_.options());
+  for (int64_t s = 0; s < a.size(0); s += kChunk) {
+    const int64_t e = std::min(a.size(0), s + kChunk);
+    torch::Tensor td = x_.index_select(0, a.slice(0, s, e)) - x_.index_select(0, b.slice(0, s, e));
+    torch::Tensor tw = weight.defined() ? td * weight.slice(0, s, e).unsqueeze(1) : td;
+    out.add_(tw.t().matmul(td));
+  }
+  return out;
 }
 
 LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   const int64_t n = x_.size(0);
   torch::Tensor lx = x_.matmul(l.t());
-  torch::Tensor dt = tdiff_.matmul(l.t()).square().sum(1).view({n, k_});
+  torch::Tensor dt = pair_distances(lx, anchors_, targets_flat_).view({n, k_});
   torch::Tensor radius = std::get<0>(dt.max(1)) + 1.0;
   // The expanded form |a|^2 + |b|^2 - 2ab loses a little precision; widen the radius slightly so the set
   // stays a superset of the active pairs (membership only selects candidates; the hinge values are computed
@@ -61,13 +78,20 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   radius = radius * (1 + 1e-9) + 1e-9;
   torch::Tensor sq = squared_row_norms(lx);
   std::vector<torch::Tensor> anchors, impostors;
-  for (int64_t start = 0; start < n; start += kBlock) {
-    int64_t end = std::min(n, start + kBlock);
+  int64_t pairs = 0;
+  // Rows of the [n, n] distance matrix in blocks sized in bytes: memory O(budget), not O(n^2).
+  const int64_t block = rows_per_block(kDefaultSearchBudgetBytes, n, kCandidateBytesPerEntry);
+  for (int64_t start = 0; start < n; start += block) {
+    int64_t end = std::min(n, start + block);
     torch::Tensor rows = lx.slice(0, start, end);
-    torch::Tensor d = sq.slice(0, start, end).unsqueeze(1) + sq.unsqueeze(0) - 2 * rows.matmul(lx.t());
-    torch::Tensor mask = (d < radius.slice(0, start, end).unsqueeze(1)) &
-                         (y_.slice(0, start, end).unsqueeze(1) != y_.unsqueeze(0));
+    torch::Tensor d = sq.slice(0, start, end).unsqueeze(1) + sq.unsqueeze(0);
+    d.sub_(rows.matmul(lx.t()), 2);
+    torch::Tensor mask = d.lt(radius.slice(0, start, end).unsqueeze(1));
+    d.reset();
+    mask.logical_and_(y_.slice(0, start, end).unsqueeze(1) != y_.unsqueeze(0));
     torch::Tensor nz = mask.nonzero();
+    pairs += nz.size(0);
+    check_working_set(pairs);
     anchors.push_back(nz.select(1, 0) + start);
     impostors.push_back(nz.select(1, 1));
   }
@@ -75,6 +99,18 @@ LmnnWorkingSet LmnnObjective::candidates(const torch::Tensor& l) const {
   ws.anchor = torch::cat(anchors);
   ws.impostor = torch::cat(impostors);
   return ws;
+}
+
+void LmnnObjective::check_working_set(int64_t pairs) const {
+  // Per pair: its two rows (int64), its impostor distance and weight (32 bytes), and the float64 [k]
+  // temporaries that peak in best_scale_squared (hinge arguments, breakpoints, their sort and cumulative
+  // slope: about 8 of them, 64 k bytes).
+  const int64_t bytes = pairs * (32 + 64 * k_);
+  if (bytes <= max_working_set_bytes_) return;
+  throw RuntimeFailure(str("lmnn: out of memory budget: the impostor working set has at least ", pairs,
+                           " pairs (", bytes >> 20, " MiB > max_working_set_mib = ", max_working_set_bytes_ >> 20,
+                           "); the classes overlap at this scale of L for most pairs. Fit on a subsample of the rows, "
+                           "or raise lmnn.max_working_set_mib"));
 }
 
 LmnnWorkingSet LmnnObjective::all_pairs() const {
@@ -99,7 +135,7 @@ torch::Tensor LmnnObjective::pair_distances(const torch::Tensor& lx, const torch
 torch::Tensor LmnnObjective::hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const {
   // Distances from the projected rows L x (one [n, d] x [d, r] product), never from [p, d] differences.
   torch::Tensor lx = x_.matmul(l.t());
-  torch::Tensor dt = (lx.index_select(0, anchors_) - lx.index_select(0, targets_flat_)).square().sum(1).view({-1, k_});
+  torch::Tensor dt = pair_distances(lx, anchors_, targets_flat_).view({-1, k_});
   torch::Tensor dc = pair_distances(lx, ws.anchor, ws.impostor);
   return 1.0 + dt.index_select(0, ws.anchor) - dc.unsqueeze(1);
 }
@@ -135,8 +171,7 @@ double LmnnObjective::value_and_gradient(const torch::Tensor& l, const LmnnWorki
     target_weight.index_add_(0, ws.anchor, active);
     torch::Tensor tw = target_weight.reshape({-1});
     torch::Tensor used = (tw > 0).nonzero().squeeze(1);  // only target pairs with an active triplet
-    torch::Tensor td = tdiff_.index_select(0, used);
-    torch::Tensor pull_part = (td * tw.index_select(0, used).unsqueeze(1)).t().matmul(td);
+    torch::Tensor pull_part = target_scatter(used, tw.index_select(0, used));
     // sum_p w_p (x_a - x_b)(x_a - x_b)^T = X^T diag(deg) X - (X^T M + M^T X), deg = weight of each row over
     // both ends, M = W X with W[a, b] = sum of w_p over the pairs (a, b).
     torch::Tensor w = active.sum(1);
@@ -196,8 +231,33 @@ torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::st
   return evecs.flip({1}).slice(1, 0, rank).t().contiguous();
 }
 
+namespace {
+
+// The unit margin fixes the scale of L, the input units do not: on raw pixels (0..16) the start is ~10x too
+// large and plain gradient steps spend hundreds of iterations shrinking it. Rescales the start to the exact
+// minimiser along L -> s L. Each round uses the working set at the current scale; a smaller scale can only
+// add active triplets (which pull the optimum back up), so a few rounds settle it.
+void rescale_start(const LmnnObjective& obj, torch::Tensor& l, LmnnWorkingSet& ws) {
+  for (int round = 0; round < 8; ++round) {
+    double u = obj.best_scale_squared(l, ws);
+    u = std::clamp(u, 1e-4, 1e4);  // at most x100 / /100 per round
+    if (std::abs(u - 1) < 1e-3) break;
+    l = l * std::sqrt(u);
+    ws = obj.candidates(l);
+  }
+}
+
+// A step that moves L by 1 % of its Frobenius norm along the gradient.
+double auto_step(const torch::Tensor& l, const torch::Tensor& grad) {
+  const double gn = grad.norm().item<double>();
+  return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
+}
+
+}  // namespace
+
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt) {
   LmnnObjective obj(x, y, opt.k, opt.mu);
+  obj.set_max_working_set_bytes(opt.max_working_set_mib << 20);
   const torch::Tensor& xd = obj.x();
   const int64_t rank = opt.rank > 0 ? opt.rank : xd.size(1);
   torch::Tensor l = lmnn_initial_l(xd, rank, opt.init);
@@ -206,26 +266,10 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
   if (obj.k() < opt.k)
     res.message = str("k reduced to ", obj.k(), " (smallest class has ", obj.k() + 1, " examples); ");
   LmnnWorkingSet ws = obj.candidates(l);
-  // The unit margin fixes the scale of L, the input units do not: on raw pixels (0..16) the start is ~10x too
-  // large and plain gradient steps spend hundreds of iterations shrinking it. Rescale the start to the exact
-  // minimiser along L -> s L first. Each round uses the working set at the current scale; a smaller scale can
-  // only add active triplets (which pull the optimum back up), so a few rounds settle it.
-  if (opt.rescale_init) {
-    for (int round = 0; round < 8; ++round) {
-      double u = obj.best_scale_squared(l, ws);
-      u = std::clamp(u, 1e-4, 1e4);  // at most x100 / /100 per round
-      if (std::abs(u - 1) < 1e-3) break;
-      l = l * std::sqrt(u);
-      ws = obj.candidates(l);
-    }
-  }
+  if (opt.rescale_init) rescale_start(obj, l, ws);
   torch::Tensor grad;
   double f = obj.value_and_gradient(l, ws, grad);
-  auto auto_step = [&] {
-    double gn = grad.norm().item<double>();
-    return gn > 0 ? 0.01 * l.norm().item<double>() / gn : 1.0;
-  };
-  double lr = opt.initial_step > 0 ? opt.initial_step : auto_step();
+  double lr = opt.initial_step > 0 ? opt.initial_step : auto_step(l, grad);
   res.status = FitStatus::kMaxIterations;
   int64_t since_recheck = 0;
   int64_t it = 0;
@@ -264,7 +308,7 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
         if (step_collapsed) res.message += "the step size collapsed";
         done = true;
       }
-      if (step_collapsed && !done) lr = auto_step();
+      if (step_collapsed && !done) lr = auto_step(l, grad);
     }
   }
   res.iterations = it;
@@ -275,32 +319,37 @@ FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOpt
   return res;
 }
 
-Schema lmnn_schema() {
-  return {
-      integer("k", 3, "target neighbours per point (same label, input-space Euclidean)").at_least(1),
-      real("mu", 0.5, "weight of the impostor hinge term; the pull term gets 1 - mu").at_least(0).at_most(1),
-      integer("max_iter", 1000, "gradient steps (accepted or rejected)").at_least(1),
-      real("conv_tol", 1e-3, "stop when the objective falls by less than this (relative) over recheck_every steps").above(0),
-      integer("recheck_every", 10, "iterations between recomputations of the impostor working set").at_least(1),
-      real("initial_step", 0.0, "initial step size; 0 = move L by 1 % of its norm").at_least(0),
-      real("step_growth", 1.05, "step-size factor after a successful step").at_least(1),
-      integer("rank", 0, "rows of L (output dimension); 0 = input dimension").at_least(0),
-      text("init", "pca", "initial L").one_of({"pca", "identity"}),
-  };
+namespace {
+
+const OptionBinder<LmnnOptions>& lmnn_binder() {
+  static const auto b = [] {
+    using O = LmnnOptions;
+    OptionBinder<O> b;
+    b.add("k", &O::k, "target neighbours per point (same label, input-space Euclidean)").at_least(1);
+    b.add("mu", &O::mu, "weight of the impostor hinge term; the pull term gets 1 - mu").at_least(0).at_most(1);
+    b.add("max_iter", &O::max_iter, "gradient steps (accepted or rejected)").at_least(1);
+    b.add("conv_tol", &O::conv_tol, "stop when the objective falls by less than this (relative) over recheck_every steps")
+        .above(0);
+    b.add("recheck_every", &O::recheck_every, "iterations between recomputations of the impostor working set")
+        .at_least(1);
+    b.add("initial_step", &O::initial_step, "initial step size; 0 = move L by 1 % of its norm").at_least(0);
+    b.add("step_growth", &O::step_growth, "step-size factor after a successful step").at_least(1);
+    b.add("rank", &O::rank, "rows of L (output dimension); 0 = input dimension").at_least(0);
+    b.add("init", &O::init, "initial L").one_of({"pca", "identity"});
+    b.add("max_working_set_mib", &O::max_working_set_mib,
+          "memory cap of the impostor working set (MiB); a larger set stops the fit (exit 1)")
+        .at_least(1);
+    return b;
+  }();
+  return b;
 }
 
+}  // namespace
+
+Schema lmnn_schema() { return lmnn_binder().schema(); }
+
 FitResult LmnnLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
-  LmnnOptions o;
-  o.k = p_.i("k");
-  o.mu = p_.f("mu");
-  o.max_iter = p_.i("max_iter");
-  o.conv_tol = p_.f("conv_tol");
-  o.recheck_every = p_.i("recheck_every");
-  o.initial_step = p_.f("initial_step");
-  o.step_growth = p_.f("step_growth");
-  o.rank = p_.i("rank");
-  o.init = p_.s("init");
-  return fit_lmnn(x, y, o);
+  return fit_lmnn(x, y, lmnn_binder().bind(p_));
 }
 
 }  // namespace siamese

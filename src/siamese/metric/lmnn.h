@@ -2,7 +2,7 @@
 // classification" (NIPS 2005; JMLR 2009).
 //
 // Target neighbours j ~> i: the k nearest same-label points of x_i in the input space (Euclidean, never i
-// itself), fixed before learning. With the SQUARED distance D_L(a, b) = ||L (a - b)||^2 the objective is
+// itself, equal distances to the smaller row: the exact search of index/exact.h), fixed before learning. With the SQUARED distance D_L(a, b) = ||L (a - b)||^2 the objective is
 //     eps(L) = (1 - mu) sum_{i, j~>i} D_L(x_i, x_j)
 //            +      mu  sum_{i, j~>i} sum_{l: y_l != y_i} [1 + D_L(x_i, x_j) - D_L(x_i, x_l)]_+ .
 // Its (sub)gradient is d eps / dL = 2 L G with C_ab = (x_a - x_b)(x_a - x_b)^T and
@@ -18,7 +18,12 @@
 // otherwise cost hundreds of shrinking steps). Cost per evaluation over a working set of p pairs:
 // O(n d r + p r) for the value (distances from the rows of L x, gathered in chunks, never from [p, d]
 // differences) and O(p d + n d^2) for the gradient (the impostor sum as X^T diag(deg) X - X^T M - M^T X with
-// M = W X accumulated row by row); no [n, n] or [p, d] temporaries.
+// M = W X accumulated row by row); no [n, n], [n k, d] or [p, d] temporaries: pairs are gathered in chunks and
+// the working-set search takes rows in blocks sized in bytes (the search's 64 MiB budget), so memory is
+// O(n d + n k + p k + d^2) plus fixed-size blocks. The working set p itself can grow to O(n^2) pairs when
+// most impostors come within the margin (e.g. after the start is shrunk on well-separated classes); its
+// memory is capped by `max_working_set_mib` (RuntimeFailure, exit 1, naming the size, instead of the
+// process being killed). all_pairs() is O(n^2) by definition and meant for small n.
 // L may have fewer rows than columns (output rank); it starts at the top principal directions (pca) or at
 // the first rows of the identity.
 #pragma once
@@ -46,6 +51,8 @@ class LmnnObjective {
   LmnnObjective(const torch::Tensor& x, const torch::Tensor& y, int64_t k, double mu);
 
   int64_t k() const { return k_; }
+  // candidates() throws RuntimeFailure when the working set would need more than this (default 2 GiB).
+  void set_max_working_set_bytes(int64_t bytes) { max_working_set_bytes_ = bytes; }
   const torch::Tensor& targets() const { return targets_; }  // [n, k] int64, same label, never the row itself
   const torch::Tensor& x() const { return x_; }
 
@@ -71,12 +78,15 @@ class LmnnObjective {
  private:
   torch::Tensor hinge_args(const torch::Tensor& l, const LmnnWorkingSet& ws) const;  // [p, k]
   torch::Tensor pair_distances(const torch::Tensor& lx, const torch::Tensor& a, const torch::Tensor& b) const;
+  // sum_p w_p C_{i_p j_p} over the target pairs p in `used` (undefined: all, weights 1) [d, d].
+  torch::Tensor target_scatter(const torch::Tensor& used, const torch::Tensor& weight) const;
+  void check_working_set(int64_t pairs) const;
   torch::Tensor x_, y_, targets_;
   torch::Tensor anchors_, targets_flat_;  // i and j for every (i, j~>i), row i * k + slot [n * k]
-  torch::Tensor tdiff_;  // x_i - x_j for every (i, j~>i), row i * k + slot [n * k, d]
-  torch::Tensor pull_;   // sum over targets of C_ij [d, d]
+  torch::Tensor pull_;  // sum over targets of C_ij [d, d]
   int64_t k_;
   double mu_;
+  int64_t max_working_set_bytes_ = int64_t{2048} << 20;
 };
 
 struct LmnnOptions {
@@ -90,6 +100,7 @@ struct LmnnOptions {
   int64_t rank = 0;            // rows of L; 0 = input dimension
   std::string init = "pca";    // pca | identity
   bool rescale_init = true;    // rescale the start to the best s L (exact line search over s)
+  int64_t max_working_set_mib = 2048;  // cap of the working set's memory; over it the fit throws RuntimeFailure
 };
 FitResult fit_lmnn(const torch::Tensor& x, const torch::Tensor& y, const LmnnOptions& opt = {});
 

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "siamese/core/error.h"
+#include "siamese/core/options.h"
 
 namespace siamese {
 
@@ -81,68 +83,44 @@ torch::Tensor project_psd(const torch::Tensor& a) {
   return 0.5 * (out + out.t());
 }
 
-FitResult fit_mmc_full(const torch::Tensor& x, const PairSets& pairs, const MmcFullOptions& opt) {
-  MmcFullObjective obj(x, pairs);
-  const int64_t d = obj.dim();
-  const torch::Tensor& w = obj.W();
-  const double ww = frobenius_dot(w, w);
-  SIAMESE_CHECK(ww > 0, DataError, "MMC: every similar pair has identical points; nothing to learn from S");
-  const double t = opt.bound_fraction * w.diagonal().sum().item<double>();
+namespace {
 
-  // Ascent direction: grad g with its component along grad f = W removed, unit Frobenius norm. Using it keeps
-  // the active constraint f = t (to first order) while increasing g.
-  auto direction = [&](const torch::Tensor& a) {
-    torch::Tensor gg = obj.grad_g(a);
-    torch::Tensor m = gg - (frobenius_dot(gg, w) / ww) * w;
-    double norm = m.norm().item<double>();
-    return norm > 0 ? m / norm : m;
-  };
-
-  // Xing's code starts at A = I and lets the first round of projections make it feasible. When they do not
-  // get there within max_proj cycles, start instead from I scaled onto the hyperplane <W, A> = t: the same
-  // direction, already feasible, so the ascent is not lost to an infeasible start.
-  auto feasible = [&](const torch::Tensor& x) { return (frobenius_dot(w, x) - t) / t < opt.proj_tol; };
-  torch::Tensor a = torch::eye(d, torch::kFloat64);
-  for (int64_t cycle = 0; cycle < opt.max_proj && !feasible(a); ++cycle) a = project_psd(project_half_space(a, w, t));
-  if (!feasible(a)) a = torch::eye(d, torch::kFloat64) * (t / w.diagonal().sum().item<double>());
-  torch::Tensor a_last = a.clone();
-  torch::Tensor m = direction(a);
-  double alpha = opt.initial_step;
-  double g_last = -std::numeric_limits<double>::infinity();
-  bool any_success = false;
-  FitResult res;
-  res.status = FitStatus::kMaxIterations;
-  int64_t it = 0;
-  for (; it < opt.max_iter; ++it) {
-    bool satisfied = false;
+// The constraint set of full MMC: A PSD with <W, A> <= t, reached by alternating projections.
+struct MmcConstraint {
+  const torch::Tensor& w;
+  double t;
+  const MmcFullOptions& opt;
+  bool feasible(const torch::Tensor& a) const { return (frobenius_dot(w, a) - t) / t < opt.proj_tol; }
+  // Up to max_proj cycles of (half-space, PSD) projections; true when the result is feasible.
+  bool project(torch::Tensor& a) const {
     for (int64_t cycle = 0; cycle < opt.max_proj; ++cycle) {
       a = project_psd(project_half_space(a, w, t));
-      if ((frobenius_dot(w, a) - t) / t < opt.proj_tol) {
-        satisfied = true;
-        break;
-      }
+      if (feasible(a)) return true;
     }
-    double g_now = obj.g(a);
-    if (satisfied && (!any_success || g_now > g_last)) {
-      any_success = true;
-      alpha *= 1.05;
-      a_last = a;
-      g_last = g_now;
-      m = direction(a);
-      a = a + alpha * m;
-    } else {
-      alpha *= 0.5;
-      a = a_last + alpha * m;
-    }
-    double base = a_last.norm().item<double>();
-    double delta = alpha * m.norm().item<double>() / (base > 0 ? base : 1.0);
-    if (delta < opt.conv_tol) {
-      ++it;
-      res.status = FitStatus::kConverged;
-      break;
-    }
+    return false;
   }
-  res.iterations = it;
+};
+
+// Ascent direction: grad g with its component along grad f = W removed, unit Frobenius norm. Using it keeps
+// the active constraint f = t (to first order) while increasing g.
+torch::Tensor mmc_direction(const MmcFullObjective& obj, const torch::Tensor& a, double ww) {
+  torch::Tensor gg = obj.grad_g(a);
+  torch::Tensor m = gg - (frobenius_dot(gg, obj.W()) / ww) * obj.W();
+  const double norm = m.norm().item<double>();
+  return norm > 0 ? m / norm : m;
+}
+
+// Xing's code starts at A = I and lets the first round of projections make it feasible. When they do not
+// get there within max_proj cycles, start instead from I scaled onto the hyperplane <W, A> = t: the same
+// direction, already feasible, so the ascent is not lost to an infeasible start.
+torch::Tensor mmc_start(const MmcConstraint& c, int64_t d) {
+  torch::Tensor a = torch::eye(d, torch::kFloat64);
+  if (c.feasible(a) || c.project(a)) return a;
+  return torch::eye(d, torch::kFloat64) * (c.t / c.w.diagonal().sum().item<double>());
+}
+
+FitResult mmc_full_result(FitResult res, bool any_success, const torch::Tensor& a_last, double g_last, int64_t d,
+                          const MmcFullOptions& opt) {
   if (!any_success) {
     res.status = FitStatus::kStalled;
     res.message = "the alternating projections never satisfied the constraint; returning the identity";
@@ -154,6 +132,49 @@ FitResult fit_mmc_full(const torch::Tensor& x, const PairSets& pairs, const MmcF
   if (res.status == FitStatus::kMaxIterations)
     res.message = str("stopped after ", opt.max_iter, " iterations (relative step still >= ", opt.conv_tol, ")");
   return res;
+}
+
+}  // namespace
+
+FitResult fit_mmc_full(const torch::Tensor& x, const PairSets& pairs, const MmcFullOptions& opt) {
+  MmcFullObjective obj(x, pairs);
+  const int64_t d = obj.dim();
+  const torch::Tensor& w = obj.W();
+  const double ww = frobenius_dot(w, w);
+  SIAMESE_CHECK(ww > 0, DataError, "MMC: every similar pair has identical points; nothing to learn from S");
+  const MmcConstraint constraint{w, opt.bound_fraction * w.diagonal().sum().item<double>(), opt};
+  torch::Tensor a = mmc_start(constraint, d);
+  torch::Tensor a_last = a.clone();
+  torch::Tensor m = mmc_direction(obj, a, ww);
+  double alpha = opt.initial_step;
+  double g_last = -std::numeric_limits<double>::infinity();
+  bool any_success = false;
+  FitResult res;
+  res.status = FitStatus::kMaxIterations;
+  int64_t it = 0;
+  for (; it < opt.max_iter; ++it) {
+    const bool satisfied = constraint.project(a);
+    const double g_now = obj.g(a);
+    if (satisfied && (!any_success || g_now > g_last)) {
+      any_success = true;
+      alpha *= 1.05;
+      a_last = a;
+      g_last = g_now;
+      m = mmc_direction(obj, a, ww);
+      a = a + alpha * m;
+    } else {
+      alpha *= 0.5;
+      a = a_last + alpha * m;
+    }
+    const double base = a_last.norm().item<double>();
+    if (alpha * m.norm().item<double>() / (base > 0 ? base : 1.0) < opt.conv_tol) {
+      ++it;
+      res.status = FitStatus::kConverged;
+      break;
+    }
+  }
+  res.iterations = it;
+  return mmc_full_result(std::move(res), any_success, a_last, g_last, d, opt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -192,9 +213,58 @@ torch::Tensor MmcDiagObjective::hessian(const torch::Tensor& a) const {
   return c_ * (second + torch::outer(gl, gl));
 }
 
+namespace {
+
+struct LineStep {
+  torch::Tensor a;
+  double value = 0;
+  double lambda = 0;
+};
+
+// Backtracking on lambda in {1, 1/2, 1/4, ...} along -dir with a clamped at 0; then, like the reference
+// code, keep halving while the objective still improves. nullopt when no lambda decreases g below `value`.
+std::optional<LineStep> diag_line_search(const MmcDiagObjective& obj, const torch::Tensor& a, double value,
+                                         const torch::Tensor& dir, int64_t max_halvings) {
+  LineStep s{(a - dir).clamp_min(0), 0, 1.0};
+  s.value = obj.value(s.a);
+  int64_t h = 0;
+  for (; !(s.value < value) && h < max_halvings; ++h) {
+    s.lambda *= 0.5;
+    s.a = (a - s.lambda * dir).clamp_min(0);
+    s.value = obj.value(s.a);
+  }
+  if (!(s.value < value)) return std::nullopt;
+  for (; h < max_halvings; ++h) {
+    torch::Tensor next = (a - 0.5 * s.lambda * dir).clamp_min(0);
+    const double vn = obj.value(next);
+    if (!(vn < s.value)) break;
+    s = {next, vn, 0.5 * s.lambda};
+  }
+  return s;
+}
+
+// Projected Newton: coordinates held at the bound (a_k = 0 with the gradient pushing below 0) and
+// uninformative ones are fixed; Newton runs on the free ones with a ridge relative to the Hessian scale.
+// Zero where no descent direction came out of the solve.
+torch::Tensor diag_newton_step(const MmcDiagObjective& obj, const torch::Tensor& a, const torch::Tensor& grad,
+                               const torch::Tensor& live, double ridge) {
+  torch::Tensor free_idx = (live & ~((a <= 0) & (grad > 0))).nonzero().squeeze(1);
+  torch::Tensor step = torch::zeros({obj.dim()}, torch::kFloat64);
+  if (free_idx.numel() == 0) return step;
+  torch::Tensor h = obj.hessian(a).index_select(0, free_idx).index_select(1, free_idx);
+  const double scale = std::max(h.diagonal().mean().item<double>(), 1e-300);
+  h = h + (ridge * scale) * torch::eye(free_idx.size(0), torch::kFloat64);
+  torch::Tensor gf = grad.index_select(0, free_idx);
+  torch::Tensor sf = torch::linalg::solve(h, gf.unsqueeze(1), true).squeeze(1);
+  // A descent direction needs grad . step > 0; an ill-conditioned solve can break that.
+  if (torch::isfinite(sf).all().item<bool>() && gf.dot(sf).item<double>() > 0) step.index_copy_(0, free_idx, sf);
+  return step;
+}
+
+}  // namespace
+
 FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcDiagOptions& opt) {
   MmcDiagObjective obj(x, pairs, opt.c);
-  const int64_t d = obj.dim();
   // Coordinates no pair varies on carry no information: they stay at weight 0 and are left out of the Newton
   // system (their Hessian rows are exactly 0, which made the system singular on digits' constant pixels).
   const torch::Tensor live = obj.informative();
@@ -204,69 +274,27 @@ FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcD
   SIAMESE_CHECK(std::isfinite(value), DataError, "MMC-diag: every dissimilar pair has identical points");
   FitResult res;
   res.status = FitStatus::kMaxIterations;
-
-  // Backtracking on lambda in {1, 1/2, 1/4, ...} along -dir with a clamped at 0; then, like the reference
-  // code, keep halving while the objective still improves. Returns false when no lambda decreases g.
-  auto line_search = [&](const torch::Tensor& dir, torch::Tensor& a_out, double& v_out, double& lambda_out) {
-    double lambda = 1.0;
-    torch::Tensor cand = (a - lambda * dir).clamp_min(0);
-    double v = obj.value(cand);
-    int64_t h = 0;
-    while (!(v < value) && h < opt.max_halvings) {
-      lambda *= 0.5;
-      cand = (a - lambda * dir).clamp_min(0);
-      v = obj.value(cand);
-      ++h;
-    }
-    if (!(v < value)) return false;
-    for (; h < opt.max_halvings; ++h) {
-      torch::Tensor next = (a - 0.5 * lambda * dir).clamp_min(0);
-      double vn = obj.value(next);
-      if (!(vn < v)) break;
-      lambda *= 0.5;
-      cand = next;
-      v = vn;
-    }
-    a_out = cand;
-    v_out = v;
-    lambda_out = lambda;
-    return true;
-  };
-
   int64_t it = 0;
   for (; it < opt.max_iter; ++it) {
     torch::Tensor grad = obj.gradient(a) * live;
-    // Projected Newton: coordinates held at the bound (a_k = 0 with the gradient pushing below 0) and
-    // uninformative ones are fixed; Newton runs on the free ones with a ridge relative to the Hessian scale.
-    torch::Tensor free_idx = (live & ~((a <= 0) & (grad > 0))).nonzero().squeeze(1);
-    torch::Tensor step = torch::zeros({d}, torch::kFloat64);
-    if (free_idx.numel() > 0) {
-      torch::Tensor h = obj.hessian(a).index_select(0, free_idx).index_select(1, free_idx);
-      const double scale = std::max(h.diagonal().mean().item<double>(), 1e-300);
-      h = h + (opt.ridge * scale) * torch::eye(free_idx.size(0), torch::kFloat64);
-      torch::Tensor gf = grad.index_select(0, free_idx);
-      torch::Tensor sf = torch::linalg::solve(h, gf.unsqueeze(1), true).squeeze(1);
-      // A descent direction needs grad . step > 0; an ill-conditioned solve can break that.
-      if (torch::isfinite(sf).all().item<bool>() && gf.dot(sf).item<double>() > 0) step.index_copy_(0, free_idx, sf);
-    }
-    torch::Tensor a_new;
-    double v_new = value;
-    double lambda = 0;
+    torch::Tensor step = diag_newton_step(obj, a, grad, live, opt.ridge);
     // The clamped Newton step need not descend when some a_k sit at 0; fall back to the gradient then.
-    bool newton = step.abs().sum().item<double>() > 0 && line_search(step, a_new, v_new, lambda);
-    bool ok = newton || (grad.abs().sum().item<double>() > 0 && line_search(grad, a_new, v_new, lambda));
-    if (!ok) {
+    std::optional<LineStep> s;
+    if (step.abs().sum().item<double>() > 0) s = diag_line_search(obj, a, value, step, opt.max_halvings);
+    const bool newton = s.has_value();
+    if (!s && grad.abs().sum().item<double>() > 0) s = diag_line_search(obj, a, value, grad, opt.max_halvings);
+    if (!s) {
       ++it;
       res.status = FitStatus::kStalled;
       res.message = "no step along the Newton or gradient direction decreases the objective";
       break;
     }
-    double rel = std::abs(value - v_new) / std::max(std::abs(v_new), 1e-300);
-    a = a_new;
-    value = v_new;
+    const double rel = std::abs(value - s->value) / std::max(std::abs(s->value), 1e-300);
+    a = s->a;
+    value = s->value;
     // A small change after a damped step only says the step was short, not that a is optimal (the
     // reference's test alone stops early on Xing's synthetic data); require a full Newton step as well.
-    if (rel < opt.conv_tol && newton && lambda == 1.0) {
+    if (rel < opt.conv_tol && newton && s->lambda == 1.0) {
       ++it;
       res.status = FitStatus::kConverged;
       break;
@@ -283,52 +311,67 @@ FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcD
 // ---------------------------------------------------------------------------------------------------------
 // Registry adapter.
 
+namespace {
+
+const OptionBinder<MmcPairOptions>& mmc_pair_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcPairOptions> b;
+    b.add("similar", &MmcPairOptions::similar,
+          "similar pairs S from labels: all same-class pairs, or Xing's much (K_c ~ 0.7 N) / little (K_c ~ 0.9 N)")
+        .one_of({"all", "much", "little"});
+    b.add("dissimilar", &MmcPairOptions::dissimilar,
+          "dissimilar pairs D: different-class pairs or all pairs not in S (Xing)")
+        .one_of({"different-class", "not-similar"});
+    b.add("max_pairs", &MmcPairOptions::max_pairs, "random cap on |S| and on |D| (0 = no cap)").at_least(0);
+    b.add("seed", &MmcPairOptions::seed, "seed for drawing and capping pairs");
+    return b;
+  }();
+  return b;
+}
+
+const OptionBinder<MmcFullOptions>& mmc_full_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcFullOptions> b;
+    b.add("max_iter", &MmcFullOptions::max_iter, "outer gradient-ascent steps").at_least(1);
+    b.add("conv_tol", &MmcFullOptions::conv_tol, "relative step ||alpha M|| / ||A|| that stops the ascent").above(0);
+    b.add("max_proj", &MmcFullOptions::max_proj, "alternating-projection cycles per step").at_least(1);
+    b.add("proj_tol", &MmcFullOptions::proj_tol, "relative violation of sum_S d^2 <= t accepted after projecting")
+        .above(0);
+    b.add("initial_step", &MmcFullOptions::initial_step, "initial step size alpha").above(0);
+    b.add("bound_fraction", &MmcFullOptions::bound_fraction, "t = bound_fraction * sum_S ||d||^2 (scale only)")
+        .above(0);
+    return b;
+  }();
+  return b;
+}
+
+const OptionBinder<MmcDiagOptions>& mmc_diag_binder() {
+  static const auto b = [] {
+    OptionBinder<MmcDiagOptions> b;
+    b.add("max_iter", &MmcDiagOptions::max_iter, "Newton steps").at_least(1);
+    b.add("conv_tol", &MmcDiagOptions::conv_tol, "relative objective change that stops Newton").above(0);
+    b.add("c", &MmcDiagOptions::c, "weight of the log term of the surrogate").above(0);
+    b.add("ridge", &MmcDiagOptions::ridge, "added to the Hessian diagonal, times its mean diagonal entry").at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 Schema mmc_schema(bool diagonal) {
-  Schema s = {
-      text("similar", "all", "similar pairs S from labels: all same-class pairs, or Xing's much (K_c ~ 0.7 N) / "
-                             "little (K_c ~ 0.9 N)")
-          .one_of({"all", "much", "little"}),
-      text("dissimilar", "different-class", "dissimilar pairs D: different-class pairs or all pairs not in S (Xing)")
-          .one_of({"different-class", "not-similar"}),
-      integer("max_pairs", 20000, "random cap on |S| and on |D| (0 = no cap)").at_least(0),
-      integer("seed", 0, "seed for drawing and capping pairs").at_least(0),
-      integer("max_iter", 100, diagonal ? "Newton steps" : "outer gradient-ascent steps").at_least(1),
-      real("conv_tol", diagonal ? 1e-6 : 1e-3, diagonal ? "relative objective change that stops Newton"
-                                      : "relative step ||alpha M|| / ||A|| that stops the ascent")
-          .above(0),
-  };
-  if (diagonal) {
-    s.push_back(real("c", 1.0, "weight of the log term of the surrogate").above(0));
-    s.push_back(real("ridge", 1e-6, "added to the Hessian diagonal, times its mean diagonal entry").at_least(0));
-  } else {
-    s.push_back(integer("max_proj", 200, "alternating-projection cycles per step").at_least(1));
-    s.push_back(real("proj_tol", 0.01, "relative violation of sum_S d^2 <= t accepted after projecting").above(0));
-    s.push_back(real("initial_step", 0.1, "initial step size alpha").above(0));
-    s.push_back(real("bound_fraction", 0.01, "t = bound_fraction * sum_S ||d||^2 (scale only)").above(0));
-  }
+  Schema s = mmc_pair_binder().schema();
+  const Schema& solver = diagonal ? mmc_diag_binder().schema() : mmc_full_binder().schema();
+  s.insert(s.end(), solver.begin(), solver.end());
   return s;
 }
 
 FitResult MmcLearner::fit(const torch::Tensor& x, const torch::Tensor& y) const {
   torch::Tensor xd = detail::check_xy(x, y, diagonal_ ? "mmc-diag" : "mmc");
-  PairSets pairs = pairs_from_labels(y, p_.s("similar"), p_.s("dissimilar"), p_.i("max_pairs"),
-                                     static_cast<uint64_t>(p_.i("seed")));
-  if (diagonal_) {
-    MmcDiagOptions o;
-    o.max_iter = p_.i("max_iter");
-    o.conv_tol = p_.f("conv_tol");
-    o.c = p_.f("c");
-    o.ridge = p_.f("ridge");
-    return fit_mmc_diag(xd, pairs, o);
-  }
-  MmcFullOptions o;
-  o.max_iter = p_.i("max_iter");
-  o.conv_tol = p_.f("conv_tol");
-  o.max_proj = p_.i("max_proj");
-  o.proj_tol = p_.f("proj_tol");
-  o.initial_step = p_.f("initial_step");
-  o.bound_fraction = p_.f("bound_fraction");
-  return fit_mmc_full(xd, pairs, o);
+  const MmcPairOptions po = mmc_pair_binder().bind(p_);
+  PairSets pairs = pairs_from_labels(y, po.similar, po.dissimilar, po.max_pairs, po.seed);
+  if (diagonal_) return fit_mmc_diag(xd, pairs, mmc_diag_binder().bind(p_));
+  return fit_mmc_full(xd, pairs, mmc_full_binder().bind(p_));
 }
 
 }  // namespace siamese

@@ -89,7 +89,16 @@ struct MmcDiagOptions {
 };
 FitResult fit_mmc_diag(const torch::Tensor& x, const PairSets& pairs, const MmcDiagOptions& opt = {});
 
-// Registry adapters: draw S and D from the labels (side_info.h), then run the solver.
+// How the registry adapter draws S and D from the labels (side_info.h pairs_from_labels).
+struct MmcPairOptions {
+  std::string similar = "all";                 // all | much | little
+  std::string dissimilar = "different-class";  // different-class | not-similar
+  int64_t max_pairs = 20000;                   // cap on |S| and |D| (0 = none)
+  uint64_t seed = 0;
+};
+
+// Registry adapters: draw S and D from the labels, then run the solver. The schema is bound to the
+// fields of MmcPairOptions and MmcFullOptions / MmcDiagOptions (core/options.h): each key is defined once.
 Schema mmc_schema(bool diagonal);
 class MmcLearner : public MetricLearner {
  public:

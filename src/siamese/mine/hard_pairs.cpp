@@ -3,6 +3,7 @@
 #include <cstring>
 #include <random>
 
+#include "siamese/core/options.h"
 #include "siamese/mine/all_tuples.h"
 
 namespace siamese {
@@ -79,20 +80,27 @@ Mined HardPairsMiner::mine(const torch::Tensor& embeddings, const torch::Tensor&
   return m;
 }
 
+namespace {
+
+const OptionBinder<HardPairsOptions>& hard_pairs_binder() {
+  static const auto b = [] {
+    OptionBinder<HardPairsOptions> b;
+    b.add("r_p", &HardPairsOptions::r_p, "positive mining ratio r_p = candidates / kept (1 = no mining)").at_least(1);
+    b.add("r_n", &HardPairsOptions::r_n, "negative mining ratio r_n").at_least(1);
+    b.add("positives", &HardPairsOptions::positives, "s_p: positives kept per batch (0 = the batch's positives / r_p)")
+        .at_least(0);
+    b.add("negatives", &HardPairsOptions::negatives, "s_n: negatives kept per batch (0 = the batch's negatives / r_n)")
+        .at_least(0);
+    return b;
+  }();
+  return b;
+}
+
+}  // namespace
+
 MinerRegistry::Entry hard_pairs_entry() {
   return {"hard_pairs", "fracking: of r_p*s_p positives and r_n*s_n negatives keep the s_p, s_n with the largest loss",
-          {integer("r_p", 8, "positive mining ratio r_p = candidates / kept (1 = no mining)").at_least(1),
-           integer("r_n", 8, "negative mining ratio r_n").at_least(1),
-           integer("positives", 0, "s_p: positives kept per batch (0 = the batch's positives / r_p)").at_least(0),
-           integer("negatives", 0, "s_n: negatives kept per batch (0 = the batch's negatives / r_n)").at_least(0)},
-          [](const Params& p) {
-            HardPairsOptions o;
-            o.r_p = p.i("r_p");
-            o.r_n = p.i("r_n");
-            o.positives = p.i("positives");
-            o.negatives = p.i("negatives");
-            return std::make_shared<HardPairsMiner>(o);
-          }};
+          hard_pairs_binder().schema(), [](const Params& p) { return std::make_shared<HardPairsMiner>(hard_pairs_binder().bind(p)); }};
 }
 
 }  // namespace siamese

@@ -1,4 +1,4 @@
-// hard_pairs: "fracking" hard mining of pairs (Simo-Serra et al., arXiv 1412.6537 / ICCV 2015; methods.md §7.2).
+// hard_pairs: "fracking" hard mining of pairs (Simo-Serra et al., arXiv 1412.6537 / ICCV 2015; docs/methods.md §7.2).
 //
 // From the batch's pairs i < j: score r_p · s_p positive and r_n · s_n negative candidates and keep the s_p
 // positives and s_n negatives with the largest loss. Every pair loss of this project grows with the
@@ -16,6 +16,7 @@
 
 namespace siamese {
 
+// Each field is a recipe key of [miner] hard_pairs (bound in hard_pairs.cpp, core/options.h).
 struct HardPairsOptions {
   int64_t r_p = 8, r_n = 8;              // mining ratios
   int64_t positives = 0, negatives = 0;  // s_p, s_n kept per batch (0 = candidates / r)

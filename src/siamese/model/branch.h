@@ -1,8 +1,8 @@
 // Branch networks: the one shared-weight sub-network of a Siamese / triplet net.
 //
-// A branch maps a batch of inputs [n, ...input_shape] to embeddings [n, d]. The Siamese wrapper
-// (model/siamese_net.h) runs it ONCE over the concatenation of all inputs of a batch, so the weights are
-// shared by construction.
+// A branch maps a batch of inputs [n, ...input_shape] to embeddings [n, d]. The trainer runs it ONCE over
+// all the rows of a batch (the pairs and triplets are index tuples into that batch), so the two or three
+// "towers" of a Siamese / triplet net are one set of weights by construction.
 #pragma once
 
 #include <torch/torch.h>

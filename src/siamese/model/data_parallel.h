@@ -42,4 +42,8 @@ class DataParallel {
 // Sets the intra-op thread count of the calling thread (OpenMP ICV, used by ATen, oneDNN and OpenBLAS).
 void set_thread_intra_op(int threads);
 
+// Embeds x in batches without gradient (inference), returning [n, d] float32; `workers` > 1 shards each
+// batch across threads. The branch's train/eval mode is restored afterwards.
+torch::Tensor embed_all(Branch& branch, const torch::Tensor& x, int64_t batch_size = 500, int workers = 1);
+
 }  // namespace siamese

@@ -1,8 +1,30 @@
 #include "siamese/model/lenet.h"
 
 #include "siamese/core/error.h"
+#include "siamese/core/memory.h"
 
 namespace siamese {
+
+void check_lenet_size(const std::vector<int64_t>& s, int64_t embedding_dim, int64_t c1, int64_t c2,
+                      int64_t hidden, int64_t ip2) {
+  auto d = [](int64_t v) { return static_cast<double>(v); };
+  const double h = d(((s[1] - 4) / 2 - 4) / 2), w = d(((s[2] - 4) / 2 - 4) / 2);
+  // (parameters of the layer, the keys it depends on)
+  const std::pair<double, std::string> layers[] = {
+      {(d(s[0]) * 25 + 1) * d(c1), str("model.conv1 = ", c1)},
+      {(d(c1) * 25 + 1) * d(c2), str("model.conv1 = ", c1, ", model.conv2 = ", c2)},
+      {(d(c2) * h * w + 1) * d(hidden), str("model.conv2 = ", c2, ", model.hidden = ", hidden)},
+      {(d(hidden) + 1) * d(ip2), str("model.hidden = ", hidden, ", model.ip2 = ", ip2)},
+      {(d(ip2) + 1) * d(embedding_dim), str("model.ip2 = ", ip2, ", model.embedding_dim = ", embedding_dim)}};
+  double params = 0;
+  const std::pair<double, std::string>* largest = &layers[0];
+  for (const auto& l : layers) {
+    params += l.first;
+    if (l.first > largest->first) largest = &l;
+  }
+  check_fits_in_memory(16.0 * params, largest->second,
+                       str("a lenet of ", params, " parameters, with gradients and optimizer state"));
+}
 
 LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, int64_t c1, int64_t c2,
                          int64_t hidden, int64_t ip2)
@@ -11,6 +33,7 @@ LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, i
                 s.size() - 0, "-d rows (use branch 'mlp' for feature vectors)");
   SIAMESE_CHECK(s[1] >= 16 && s[2] >= 16, ConfigError, "branch 'lenet' needs images of at least 16x16, got ",
                 s[1], "x", s[2]);
+  check_lenet_size(s, embedding_dim, c1, c2, hidden, ip2);
   conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(s[0], c1, 5)));
   conv2_ = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(c1, c2, 5)));
   const int64_t h = ((s[1] - 4) / 2 - 4) / 2, w = ((s[2] - 4) / 2 - 4) / 2;

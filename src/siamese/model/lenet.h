@@ -1,4 +1,4 @@
-// Caffe's mnist_siamese branch (BVLC/caffe examples/siamese, methods.md §13.2):
+// Caffe's mnist_siamese branch (BVLC/caffe examples/siamese, docs/methods.md §13.2):
 //   conv1 20@5x5 -> maxpool 2 -> conv2 50@5x5 -> maxpool 2 -> ip1 500 -> ReLU -> ip2 10 -> feat D (default 2)
 // No nonlinearity between the conv/pool layers, none after ip2. Weights: Caffe "xavier"
 // U(±sqrt(3/fan_in)); biases 0 (Caffe trains them with lr_mult 2: see Branch::bias_parameters()).
@@ -21,6 +21,12 @@ class LeNetBranch : public Branch {
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
   torch::nn::Linear ip1_{nullptr}, ip2_{nullptr}, feat_{nullptr};
 };
+
+// Checks, before anything is allocated, that a lenet with these widths on [C, H, W] inputs fits in memory
+// (16 bytes per parameter: weights, gradients, two optimizer moments); throws ConfigError naming the keys
+// of the largest layer. The constructor calls it.
+void check_lenet_size(const std::vector<int64_t>& input_shape, int64_t embedding_dim, int64_t conv1, int64_t conv2,
+                      int64_t hidden, int64_t ip2);
 
 BranchRegistry::Entry lenet_entry();
 

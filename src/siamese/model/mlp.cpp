@@ -1,32 +1,37 @@
 #include "siamese/model/mlp.h"
 
-#include <sstream>
-
 #include "siamese/core/error.h"
+#include "siamese/core/memory.h"
+#include "siamese/core/text.h"
 
 namespace siamese {
 
-std::vector<int64_t> parse_int_list(const std::string& text, const std::string& key) {
-  std::vector<int64_t> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      size_t used = 0;
-      long long v = std::stoll(item, &used);
-      SIAMESE_CHECK(v > 0, ConfigError, "'", key, "': sizes must be positive, got ", v);
-      out.push_back(v);
-    } catch (const std::logic_error&) {
-      throw ConfigError(str("'", key, "' must be a comma-separated list of positive integers, got '", text, "'"));
+void check_mlp_size(int64_t input_size, const std::vector<int64_t>& hidden, int64_t embedding_dim) {
+  double params = 0, largest = -1;
+  std::string key;
+  int64_t in = input_size;
+  for (size_t k = 0; k <= hidden.size(); ++k) {
+    const int64_t out = k < hidden.size() ? hidden[k] : embedding_dim;
+    const double layer = (static_cast<double>(in) + 1) * static_cast<double>(out);
+    params += layer;
+    if (layer > largest) {
+      largest = layer;
+      key = k < hidden.size() ? "model.hidden" : "model.embedding_dim";
     }
+    in = out;
   }
-  return out;
+  std::string hidden_text;
+  for (int64_t h : hidden) hidden_text += (hidden_text.empty() ? "" : ",") + std::to_string(h);
+  const std::string what = key == "model.hidden" ? str("model.hidden = \"", shorten_value(hidden_text), "\"")
+                                                 : str("model.embedding_dim = ", embedding_dim);
+  check_fits_in_memory(16.0 * params, what,
+                       str("an mlp of ", params, " parameters, with gradients and optimizer state"));
 }
 
 MlpBranch::MlpBranch(int64_t input_size, std::vector<int64_t> hidden, int64_t embedding_dim,
                      std::string activation, bool normalize)
     : dim_(embedding_dim), activation_(std::move(activation)), normalize_(normalize) {
+  check_mlp_size(input_size, hidden, embedding_dim);
   layers_ = register_module("layers", torch::nn::ModuleList());
   int64_t in = input_size;
   for (int64_t h : hidden) {
@@ -56,7 +61,7 @@ BranchRegistry::Entry mlp_entry() {
           [](const Params& p, const std::vector<int64_t>& shape) {
             int64_t in = 1;
             for (auto s : shape) in *= s;
-            return std::make_shared<MlpBranch>(in, parse_int_list(p.s("hidden"), "model.hidden"),
+            return std::make_shared<MlpBranch>(in, parse_int_list(p.s("hidden"), "model.hidden", 1),
                                                p.i("embedding_dim"), p.s("activation"), p.b("normalize"));
           }};
 }

@@ -1,5 +1,7 @@
 // Multi-layer perceptron branch: flatten -> [Linear -> activation] x len(hidden) -> Linear D.
 // Optional L2 normalisation of the output (embeddings on the unit sphere, as Deep Ranking / FaceNet use).
+// `hidden` is a recipe string "256,128" read by parse_int_list (core/params.h): "32x", "1e3", "32,,16" are
+// ConfigErrors. Widths that cannot fit in memory are ConfigErrors raised before allocating.
 #pragma once
 
 #include "siamese/model/branch.h"
@@ -20,8 +22,10 @@ class MlpBranch : public Branch {
   torch::nn::ModuleList layers_;
 };
 
-// Parses "256,128" into {256, 128} ("" = no hidden layer); throws ConfigError naming `key`.
-std::vector<int64_t> parse_int_list(const std::string& text, const std::string& key);
+// Checks, before anything is allocated, that an mlp with these widths fits in memory (weights, gradients
+// and two optimizer moments: 16 bytes per parameter); throws ConfigError naming model.hidden or
+// model.embedding_dim (whichever the largest layer depends on).
+void check_mlp_size(int64_t input_size, const std::vector<int64_t>& hidden, int64_t embedding_dim);
 
 BranchRegistry::Entry mlp_entry();
 

@@ -27,6 +27,8 @@ void BalancedPairsSampler::reset(const TensorDataset& train, uint64_t seed) {
                 nonempty);
   SIAMESE_CHECK(similar_fraction_ == 0 || !pairable_.empty(), ConfigError,
                 "sampler balanced_pairs: no class has two examples, so no similar pair exists");
+  const double n = static_cast<double>(label_.size());
+  check_fits_data("batch_size", batch_, n * (n - 1) / 2, "distinct pairs of the training rows");
 }
 
 Batch BalancedPairsSampler::batch(int64_t iteration) const {

@@ -2,11 +2,17 @@
 
 #include <random>
 
+#include "siamese/sample/sample_util.h"
+
 namespace siamese {
 
 void CaffePairsSampler::reset(const TensorDataset& train, uint64_t seed) {
   const int64_t n = train.size();
+  const double n2 = static_cast<double>(n) * static_cast<double>(n);
+  sample_detail::check_fits_data("num_pairs", num_pairs_, n2, "ordered pairs of the training rows");
   const int64_t p = num_pairs_ > 0 ? num_pairs_ : n;
+  sample_detail::check_fits_data("batch_size", batch_, static_cast<double>(p),
+                                 num_pairs_ > 0 ? "fixed pairs (sampler.num_pairs)" : "fixed pairs (one per training row)");
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int64_t> pick(0, n - 1);
   i_.resize(p);

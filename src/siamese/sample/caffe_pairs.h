@@ -1,4 +1,4 @@
-// caffe_pairs: Caffe's fixed random pairs (examples/siamese/convert_mnist_siamese_data.cpp, methods.md §13.1).
+// caffe_pairs: Caffe's fixed random pairs (examples/siamese/convert_mnist_siamese_data.cpp, docs/methods.md §13.1).
 // Once, from the seed: for k = 0..P-1 draw i, j uniformly and independently (i = j can happen), label
 // same = (y_i == y_j). About 1/C of the pairs are similar for C balanced classes. Batch t takes pairs
 // [tB, (t+1)B) cyclically, in stored order, as Caffe's data layer does (no reshuffling between epochs).

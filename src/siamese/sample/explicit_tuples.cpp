@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "siamese/core/error.h"
+#include "siamese/core/text.h"
 #include "siamese/sample/sample_util.h"
 
 namespace siamese {
@@ -77,7 +78,7 @@ void ExplicitTuplesSampler::reset(const TensorDataset& train, uint64_t seed) {
     } else {
       for (int k = 0; k < 3 && bad.empty(); ++k) {
         if (arity_ == 2 && k == 2) {
-          if (!parse_same(f[2], v[2])) bad = str("field 3 '", f[2], "' is not 1/0, true/false or same/different");
+          if (!parse_same(f[2], v[2])) bad = str("field 3 '", shorten_value(f[2]), "' is not 1/0, true/false or same/different");
           continue;
         }
         if (parse_index(f[k], v[k])) {
@@ -85,7 +86,7 @@ void ExplicitTuplesSampler::reset(const TensorDataset& train, uint64_t seed) {
         } else if (!by_name.empty() && by_name.count(f[k])) {
           v[k] = by_name.at(f[k]);
         } else {
-          bad = str("field ", k + 1, " '", f[k], "' is neither a row index",
+          bad = str("field ", k + 1, " '", shorten_value(f[k]), "' is neither a row index",
                     by_name.empty() ? " (give sampler.names to use file paths)" : " nor a listed file name");
         }
       }
@@ -98,6 +99,8 @@ void ExplicitTuplesSampler::reset(const TensorDataset& train, uint64_t seed) {
     ++parsed;
   }
   SIAMESE_CHECK(parsed > 0, DataError, path_, ": no ", arity_ == 2 ? "pairs" : "triplets", " found");
+  check_fits_data("batch_size", batch_, static_cast<double>(parsed),
+                  str(arity_ == 2 ? "pairs" : "triplets", " in ", path_));
   cached_epoch_ = -1;
 }
 

@@ -18,6 +18,9 @@ void MPerClassSampler::reset(const TensorDataset& train, uint64_t seed) {
                   by_class_.end());
   SIAMESE_CHECK(static_cast<int64_t>(by_class_.size()) >= p_, ConfigError, "sampler m_per_class: classes_per_batch = ",
                 p_, " but the training set has only ", by_class_.size(), " non-empty classes");
+  size_t largest = 0;
+  for (const auto& rows : by_class_) largest = std::max(largest, rows.size());
+  check_fits_data("per_class", k_, static_cast<double>(largest), "examples of the largest class");
   int64_t chunks = 0, most = 0;
   for (const auto& rows : by_class_) {
     const int64_t c = (static_cast<int64_t>(rows.size()) + k_ - 1) / k_;

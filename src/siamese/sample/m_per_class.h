@@ -7,7 +7,7 @@
 //      K, or a class smaller than K) is topped up with other examples of the same class, drawn without
 //      replacement from the rest of the class, then with replacement when the class has fewer than K
 //      examples — so a class smaller than K repeats examples inside its chunk (a pair of a row with itself
-//      has distance 0; losses add an epsilon under the square root, methods.md §0.3).
+//      has distance 0; losses add an epsilon under the square root, docs/methods.md §0.3).
 //   2. Chunks are dealt into batches of P distinct classes: each batch first takes every class that must
 //      appear in all remaining batches to be used up in time, then fills up with classes drawn with
 //      probability proportional to their remaining chunks.
@@ -16,7 +16,8 @@
 // Ensures: every batch has exactly P distinct classes with exactly K rows each; every training example is
 // visited at least once per epoch, and exactly once when every class size is a multiple of K and no class
 // holds more than batches_per_epoch chunks. batches_per_epoch = max(ceil(sum_c ceil(n_c/K) / P),
-// max_c ceil(n_c/K)). Requires at least P non-empty classes (ConfigError otherwise).
+// max_c ceil(n_c/K)). Requires at least P non-empty classes and K <= the size of the largest class
+// (ConfigError naming the key otherwise).
 #pragma once
 
 #include "siamese/sample/sampler.h"

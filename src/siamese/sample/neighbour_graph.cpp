@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "siamese/core/error.h"
+#include "siamese/distance/euclidean.h"
+#include "siamese/index/exact.h"
 #include "siamese/sample/sample_util.h"
 
 namespace siamese {
@@ -14,25 +16,15 @@ namespace siamese {
 using namespace sample_detail;
 
 torch::Tensor knn_indices(const torch::Tensor& x, int64_t k, int64_t block_rows) {
-  torch::NoGradGuard no_grad;
   const int64_t n = x.size(0);
   SIAMESE_CHECK(k >= 1 && k < n, ConfigError, "neighbour graph: k = ", k, " needs 1 <= k < N = ", n);
   auto flat = x.reshape({n, -1});
   if (!flat.is_floating_point()) flat = flat.to(torch::kFloat32);
-  flat = flat.contiguous();
-  if (block_rows <= 0) block_rows = std::max<int64_t>(1, (int64_t{1} << 24) / n);
-  auto sq = flat.pow(2).sum(1);  // [N]
-  auto out = torch::empty({n, k}, torch::kLong);
-  for (int64_t s = 0; s < n; s += block_rows) {
-    const int64_t e = std::min(n, s + block_rows);
-    auto q = flat.slice(0, s, e);
-    // |q - r|^2 = |q|^2 + |r|^2 - 2 q.r, clamped at 0 against rounding.
-    auto d = (sq.slice(0, s, e).unsqueeze(1) + sq.unsqueeze(0) - 2 * torch::mm(q, flat.t())).clamp_min_(0);
-    auto self = torch::arange(s, e, torch::kLong);
-    d.index_put_({torch::arange(e - s, torch::kLong), self}, std::numeric_limits<double>::infinity());
-    out.slice(0, s, e).copy_(std::get<1>(d.topk(k, /*dim=*/1, /*largest=*/false, /*sorted=*/true)));
-  }
-  return out;
+  // Squared Euclidean ranks exactly as Euclidean and needs no root.
+  SquaredEuclideanDistance euclidean;
+  euclidean.set_name("squared_euclidean");
+  const int64_t budget = block_rows > 0 ? block_rows * n * flat.element_size() : kDefaultSearchBudgetBytes;
+  return exact_knn(flat, flat, k, euclidean, /*exclude_self=*/true, budget).ids;
 }
 
 std::vector<std::vector<int64_t>> neighbour_sets(const torch::Tensor& knn, const torch::Tensor& group) {

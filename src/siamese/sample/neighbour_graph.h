@@ -1,4 +1,4 @@
-// neighbour_graph: DrLIM's pairs (Hadsell, Chopra & LeCun, CVPR 2006; methods.md §4.2, §4.4).
+// neighbour_graph: DrLIM's pairs (Hadsell, Chopra & LeCun, CVPR 2006; docs/methods.md §4.2, §4.4).
 //
 // Similar pairs come from prior knowledge, not from class labels:
 //   S(i) = kNN(i)                                   the k nearest neighbours of row i in input space
@@ -8,8 +8,8 @@
 //                                                   with i's TensorDataset::group id, e.g. i's shifted
 //                                                   copies, data/shifted.h; DrLIM experiment B)
 // then made symmetric (j ∈ S(i) ⇔ i ∈ S(j)). Dissimilar pairs: j uniform over the rows not in S(i) ∪ {i}.
-// The kNN search is brute force in blocks of rows, so memory is O(block · N), not O(N²): 30,000 × 784 inputs
-// need a block of ~550 rows for the default 2^24-element distance tile.
+// The kNN search is the exact one of index/exact.h, in blocks of rows, so memory is O(block · N), not O(N²):
+// 30,000 × 784 float inputs take blocks of ~550 rows for its default 64 MiB distance tile.
 //
 // Epoch e visits every similar edge {i, j} once, in an order shuffled from (seed, e); each batch of B pairs
 // holds round(similar_fraction · B) of them and the rest are dissimilar pairs drawn from (seed, t). A pair's
@@ -21,10 +21,10 @@
 
 namespace siamese {
 
-// The k nearest neighbours of every row of x [N, ...] (flattened) in Euclidean distance, excluding the row
-// itself: int64 [N, k], nearest first (equal distances in no guaranteed order). Computed in blocks of
-// `block_rows` query rows (0 = as many as keep a block's distance tile at 2^24 elements).
-// Requires 1 <= k < N.
+// The k nearest neighbours of every row of x [N, ...] (flattened; integer inputs as float32) in Euclidean
+// distance, excluding the row itself: int64 [N, k], nearest first, equal distances to the smaller row
+// (exact_knn of index/exact.h). Computed in blocks of `block_rows` query rows (0 = as many as keep a
+// block's distance tile within the search's default byte budget). Requires 1 <= k < N.
 torch::Tensor knn_indices(const torch::Tensor& x, int64_t k, int64_t block_rows = 0);
 
 // S(i) for every row, sorted and symmetric (see the header comment). `group` may be undefined (no

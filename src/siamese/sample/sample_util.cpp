@@ -1,5 +1,7 @@
 #include "siamese/sample/sample_util.h"
 
+#include "siamese/core/error.h"
+
 namespace siamese::sample_detail {
 
 namespace {
@@ -24,6 +26,14 @@ std::vector<std::vector<int64_t>> rows_by_class(const torch::Tensor& y) {
   std::vector<std::vector<int64_t>> out(static_cast<size_t>(classes));
   for (int64_t k = 0; k < n; ++k) out[static_cast<size_t>(yp[k])].push_back(k);
   return out;
+}
+
+void check_fits_data(const std::string& key, int64_t value, double available, const std::string& what) {
+  if (static_cast<double>(value) <= available) return;
+  std::ostringstream os;
+  os.precision(available < 1e15 ? 15 : 3);
+  os << available;
+  throw ConfigError(str("sampler.", key, " = ", value, " is larger than the ", os.str(), " ", what));
 }
 
 torch::Tensor to_long_tensor(const std::vector<int64_t>& v) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace siamese::sample_detail {
@@ -25,6 +26,11 @@ std::vector<std::vector<int64_t>> rows_by_class(const torch::Tensor& y);
 inline int64_t uniform_below(std::mt19937_64& rng, int64_t n) {
   return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
 }
+
+// Throws ConfigError "sampler.<key> = <value> is larger than the <available> <what>" when value > available
+// (`available` in double: counts of pairs or triplets of a large set do not fit an int64). Samplers call it
+// in reset(), before a batch is allocated.
+void check_fits_data(const std::string& key, int64_t value, double available, const std::string& what);
 
 // A Batch's `rows` / `labels` from a row list.
 torch::Tensor to_long_tensor(const std::vector<int64_t>& v);

@@ -4,6 +4,8 @@
 // uninterrupted one would. A batch lists the dataset rows to embed and, for pair/triplet samplers, the
 // tuples (indices into the batch rows). Samplers that only group examples by class (m_per_class) leave the
 // tuples empty and a miner forms them from the embeddings.
+// reset() checks the sampler's counts against the data (a batch, a per-class count or a number of pairs
+// larger than the training set allows) and throws ConfigError naming the key before any batch is built.
 #pragma once
 
 #include <torch/torch.h>

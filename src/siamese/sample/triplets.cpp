@@ -31,6 +31,17 @@ Batch triplet_batch(const std::vector<int64_t>& a, const std::vector<int64_t>& p
   return out;
 }
 
+// Distinct (anchor, positive, negative) triplets: sum over classes of n_c (n_c - 1) (n - n_c).
+double distinct_triplets(const std::vector<std::vector<int64_t>>& by_class) {
+  double n = 0, total = 0;
+  for (const auto& v : by_class) n += static_cast<double>(v.size());
+  for (const auto& v : by_class) {
+    const double c = static_cast<double>(v.size());
+    total += c * (c - 1) * (n - c);
+  }
+  return total;
+}
+
 template <class V>
 const typename V::value_type& pick(const V& v, std::mt19937_64& rng) {
   return v[static_cast<size_t>(uniform_below(rng, static_cast<int64_t>(v.size())))];
@@ -52,6 +63,7 @@ void TripletSampler::reset(const TensorDataset& train, uint64_t seed) {
   }
   SIAMESE_CHECK(classes_.size() >= 2, ConfigError, "sampler triplets needs at least two classes");
   SIAMESE_CHECK(!anchor_classes_.empty(), ConfigError, "sampler triplets: no class has two examples");
+  check_fits_data("batch_size", batch_, distinct_triplets(by_class_), "distinct triplets of the training rows");
 }
 
 Batch TripletSampler::batch(int64_t iteration) const {
@@ -92,6 +104,7 @@ void GradedTripletSampler::reset(const TensorDataset& train, uint64_t seed) {
   SIAMESE_CHECK(classes >= 2, ConfigError, "sampler graded_triplets needs at least two classes");
   SIAMESE_CHECK(pairable >= 1, ConfigError, "sampler graded_triplets: no class has two examples");
   SIAMESE_CHECK(o_.buffer_size >= 2, ConfigError, "sampler graded_triplets: buffer_size must be >= 2");
+  check_fits_data("batch_size", o_.batch_size, distinct_triplets(by_class), "distinct triplets of the training rows");
   if (!relevance_) {
     auto x = train.x.reshape({n_, -1}).to(torch::kFloat64);
     double sigma2 = o_.bandwidth;

@@ -1,12 +1,12 @@
 // Triplet samplers: each batch lists B triplets (anchor, positive, negative); rows [0, B) are the anchors,
 // [B, 2B) the positives, [2B, 3B) the negatives.
 //
-// triplets (Hoffer & Ailon 2015, TripletNet's GenerateList; methods.md §12.2): pick a class c uniformly
+// triplets (Hoffer & Ailon 2015, TripletNet's GenerateList; docs/methods.md §12.2): pick a class c uniformly
 // among the classes with >= 2 examples; anchor and positive = two distinct random examples of c; negative
 // = a random example of a class != c, the class chosen uniformly. Drawn from (seed, t) for every batch.
 //
 // graded_triplets (Wang et al., "Learning Fine-grained Image Similarity with Deep Ranking", CVPR 2014;
-// methods.md §11.3), for graded relevance r(i, j) >= 0 between images of one class:
+// docs/methods.md §11.3), for graded relevance r(i, j) >= 0 between images of one class:
 //   * one reservoir buffer of `buffer_size` rows per class, filled by reservoir sampling (Algorithm R) from
 //     a stream of the training rows in an order shuffled from (seed, round); buffers are refilled every
 //     `refresh_every` batches (one "round"). Relevance is only computed inside a buffer (buffer_size²

@@ -8,44 +8,65 @@
 
 namespace siamese {
 
-void batch_diagnostics(const torch::Tensor& embeddings, const LossInput& input, const Distance& dist,
-                       nlohmann::json& row, const DiagnosticsOptions& options) {
-  torch::NoGradGuard no_grad;
+namespace {
+
+void embedding_statistics(const torch::Tensor& embeddings, nlohmann::json& row) {
   auto e = embeddings.detach().to(torch::kFloat64);
-  const bool sim = dist.is_similarity();
   auto centred = e - e.mean(0, /*keepdim=*/true);
   row["emb_norm"] = e.norm(2, 1).mean().item<double>();
   row["emb_spread"] = std::sqrt(centred.pow(2).sum(1).mean().item<double>());
+}
 
-  std::optional<Pairs> pairs = input.pairs;
-  if (!pairs && input.triplets) pairs = triplets_to_pairs(*input.triplets);
-  if (!pairs && input.labels.defined()) pairs = all_pairs(input.labels);
-  if (!pairs) return;
-  auto ef = embeddings.detach();
-  auto d = dist.paired(ef.index_select(0, pairs->first), ef.index_select(0, pairs->second)).to(torch::kFloat64);
-  auto same = pairs->same.to(torch::kBool);
-  row["num_pairs"] = pairs->size();
-  const int64_t np = same.sum().item<int64_t>(), nn = pairs->size() - np;
+// The pairs the statistics describe: input.pairs, else the triplets' (a,p)/(a,n), else all pairs of labels.
+std::optional<Pairs> pairs_of(const LossInput& input) {
+  if (input.pairs) return input.pairs;
+  if (input.triplets) return triplets_to_pairs(*input.triplets);
+  if (input.labels.defined()) return all_pairs(input.labels);
+  return std::nullopt;
+}
+
+void pair_statistics(const torch::Tensor& embeddings, const Pairs& pairs, const Distance& dist, nlohmann::json& row) {
+  auto e = embeddings.detach();
+  auto d = dist.paired(e.index_select(0, pairs.first), e.index_select(0, pairs.second)).to(torch::kFloat64);
+  auto same = pairs.same.to(torch::kBool);
+  row["num_pairs"] = pairs.size();
+  const int64_t np = same.sum().item<int64_t>(), nn = pairs.size() - np;
   double pos = 0, neg = 0;
   if (np > 0) row["pos_dist"] = pos = d.masked_select(same).mean().item<double>();
   if (nn > 0) row["neg_dist"] = neg = d.masked_select(~same).mean().item<double>();
-  if (np > 0 && nn > 0) row["dist_gap"] = sim ? pos - neg : neg - pos;
+  if (np > 0 && nn > 0) row["dist_gap"] = dist.is_similarity() ? pos - neg : neg - pos;
+}
 
-  if (input.triplets && input.triplets->size() > 0) {
-    const auto& t = *input.triplets;
-    auto dap = dist.paired(ef.index_select(0, t.anchor), ef.index_select(0, t.positive)).to(torch::kFloat64);
-    auto dan = dist.paired(ef.index_select(0, t.anchor), ef.index_select(0, t.negative)).to(torch::kFloat64);
-    if (sim) {
-      dap = -dap;
-      dan = -dan;
-    }
-    row["num_triplets"] = t.size();
-    row["active_fraction"] = (dan < dap + options.margin).to(torch::kFloat64).mean().item<double>();
-  } else if (pairs->size() > 0) {
-    // A similarity (cosine) positive is active below 1, a negative above the margin.
-    auto active = sim ? torch::where(same, d < 1.0, d > options.margin) : torch::where(same, d > 0, d < options.margin);
-    row["active_fraction"] = active.to(torch::kFloat64).mean().item<double>();
+// `input` with the tuples `loss` consumes, converted as the trainer converts them; false when impossible.
+bool with_loss_tuples(LossInput& input, const Loss& loss, const std::optional<Pairs>& pairs) {
+  if (loss.consumes() == TupleKind::kPairs) {
+    if (!input.pairs) input.pairs = pairs;
+    return input.pairs.has_value();
   }
+  if (loss.consumes() == TupleKind::kTriplets) {
+    if (!input.triplets && pairs) input.triplets = pairs_to_triplets(*pairs);
+    return input.triplets.has_value();
+  }
+  return false;
+}
+
+}  // namespace
+
+void batch_diagnostics(const LossInput& detached_input, Loss& loss, nlohmann::json& row) {
+  torch::NoGradGuard no_grad;
+  LossInput in = detached_input;
+  in.embeddings = detached_input.embeddings.detach();
+  embedding_statistics(in.embeddings, row);
+  const auto pairs = pairs_of(in);
+  if (pairs) {
+    auto dist = loss.distance();
+    if (!dist) dist = make_distance("euclidean", 0);
+    pair_statistics(in.embeddings, *pairs, *dist, row);
+  }
+  if (in.triplets) row["num_triplets"] = in.triplets->size();
+  if (!with_loss_tuples(in, loss, pairs)) return;
+  auto terms = loss.terms(in).terms;
+  if (terms.numel() > 0) row["active_fraction"] = (terms > 0).to(torch::kFloat64).mean().item<double>();
 }
 
 std::optional<std::string> CollapseMonitor::check(const nlohmann::json& row) {

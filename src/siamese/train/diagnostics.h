@@ -1,15 +1,20 @@
 // Training diagnostics of sampling and mining, for metrics.jsonl, and a one-time collapse warning.
 //
-// batch_diagnostics() adds to a metrics row, from a batch's detached embeddings and the tuples the loss got:
-//   pos_dist, neg_dist   mean distance of the positive / negative pairs (for a similarity: mean similarity)
+// batch_diagnostics(input, loss, row) adds to a metrics row, from a batch's input to the loss (embeddings
+// detached; call it under torch::NoGradGuard) and the loss itself:
+//   pos_dist, neg_dist   mean distance of the positive / negative pairs, in the LOSS's distance
+//                        (loss.distance(); Euclidean when it has none); for a similarity: mean similarity
 //   dist_gap             neg_dist − pos_dist (for a similarity pos − neg): > 0 when the classes separate
-//   active_fraction      share of tuples with a non-zero hinge for `margin`: a triplet is active when
-//                        d(a,n) < d(a,p) + margin, a negative pair when d < margin, a positive pair when
-//                        d > 0 (positive terms of pair losses never switch off)
+//   active_fraction      share of the loss's own per-element terms (Loss::terms) that are > 0: a pair or
+//                        triplet still inside its hinge. For a smooth loss (ddml, energy_exp's impostor
+//                        term, triplet_softmax, soft triplet_margin) every term is > 0 until it underflows,
+//                        so the fraction is ~1 by construction there.
 //   num_pairs / num_triplets, emb_norm (mean L2 norm), emb_spread (RMS distance to the batch centroid)
 // Pairs are taken from input.pairs, else from input.triplets (a,p)/(a,n), else all pairs of input.labels;
-// triplets from input.triplets when present (active_fraction then counts triplets). Fields whose tuples
-// are absent (no negative pair, say) are left out of the row. Nothing here builds a graph.
+// the loss's terms from the tuples it consumes, converted as the trainer converts them when the input has
+// the other kind (triplets -> pairs, pairs -> triplets; labels only -> all pairs). A loss on labels only
+// gets no active_fraction. Fields whose tuples are absent (no negative pair, say) are left out of the row.
+// Nothing here trains: Loss::terms() never moves adaptive state (DeepID2's margin window).
 //
 // CollapseMonitor::check(row) looks at successive rows (that hold "iter", "loss" and the fields above) and
 // returns a warning text (without a "warning:" prefix) exactly once, the first time either holds:
@@ -31,12 +36,7 @@
 
 namespace siamese {
 
-struct DiagnosticsOptions {
-  double margin = 1.0;  // the loss's margin, for active_fraction
-};
-
-void batch_diagnostics(const torch::Tensor& embeddings, const LossInput& input, const Distance& dist,
-                       nlohmann::json& row, const DiagnosticsOptions& options = {});
+void batch_diagnostics(const LossInput& detached_input, Loss& loss, nlohmann::json& row);
 
 struct CollapseOptions {
   double epsilon = 1e-3;          // (a): relative spread below which the embeddings count as one point

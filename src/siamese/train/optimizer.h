@@ -1,4 +1,4 @@
-// Optimizers with Caffe's semantics (methods.md §0.5) and learning-rate policies.
+// Optimizers with Caffe's semantics (docs/methods.md §0.5) and learning-rate policies.
 //
 // sgd:  v <- momentum·v + lr·lr_mult·(g + weight_decay·decay_mult·w);  w <- w - v      (Caffe SGDSolver)
 //       (torch::optim::SGD differs when lr changes every step, as with "inv".)

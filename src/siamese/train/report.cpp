@@ -5,7 +5,7 @@
 #include "siamese/core/fs.h"
 #include "siamese/eval/evaluate.h"
 #include "siamese/eval/metrics.h"
-#include "siamese/model/siamese_net.h"
+#include "siamese/model/data_parallel.h"
 
 namespace siamese {
 

@@ -60,10 +60,16 @@ int run_workers(const Config& cfg) {
   return cfg.params("run").s("parallelism") == "data" ? run_threads(cfg) : 1;
 }
 
-void apply_run_settings(const Config& cfg) {
+std::vector<std::string> apply_run_settings(const Config& cfg) {
   const auto& run = cfg.params("run");
   at::set_num_threads(run.s("parallelism") == "data" ? 1 : run_threads(cfg));
   torch::manual_seed(static_cast<uint64_t>(run.i("seed")));
+  std::vector<std::string> warnings;
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores > 0 && run.i("threads") > static_cast<int64_t>(cores))
+    warnings.push_back(str("run.threads = ", run.i("threads"), " is more than the ", cores,
+                           " cores of this machine; the extra threads share cores and slow each step down"));
+  return warnings;
 }
 
 Model build_model(const Config& cfg, const DataSplits& data) {
@@ -109,52 +115,69 @@ void save_weights(const Model& m, const std::string& path) {
 }
 
 namespace {
-// Whether the tensor's elements lie inside its storage. Module::load's Tensor::set_ keeps the parameter's
-// dtype but takes the file's storage: a half-precision tensor stored for a float parameter leaves a float
-// tensor on half the bytes it needs (found by fuzz/checkpoint_fuzz.cpp).
-bool fits_storage(const torch::Tensor& t) {
-  if (t.numel() == 0) return true;
-  int64_t last = t.storage_offset();
-  for (int64_t d = 0; d < t.dim(); ++d) last += (t.size(d) - 1) * t.stride(d);
-  return t.has_storage() && static_cast<int64_t>(t.storage().nbytes()) >= (last + 1) * static_cast<int64_t>(t.element_size());
+
+std::string shape_text(at::IntArrayRef s) {
+  std::string out = "[";
+  for (size_t k = 0; k < s.size(); ++k) out += (k ? ", " : "") + std::to_string(s[k]);
+  return out + "]";
 }
 
-// Shape, dtype and whether it fits its storage, for every parameter and buffer of the model, by name.
-using Layout = std::tuple<std::string, std::vector<int64_t>, c10::ScalarType, bool>;
-std::vector<Layout> tensor_layout(const Model& m) {
-  std::vector<Layout> out;
-  auto add = [&](const char* prefix, const torch::nn::Module* mod) {
-    if (!mod) return;
-    for (const auto& kv : mod->named_parameters())
-      out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type(), fits_storage(kv.value()));
-    for (const auto& kv : mod->named_buffers())
-      out.emplace_back(prefix + kv.key(), kv.value().sizes().vec(), kv.value().scalar_type(), fits_storage(kv.value()));
+// Every parameter and buffer of `mod` (recursively) is in `a` with the same shape, and `a` holds nothing
+// else; throws DataError naming the tensor as "<prefix>.<name>" and both shapes.
+void check_archive_matches(const torch::nn::Module& mod, torch::serialize::InputArchive& a, const std::string& prefix,
+                           const std::string& path) {
+  std::set<std::string> expected;
+  auto check = [&](const std::string& name, const torch::Tensor& want, bool is_buffer) {
+    expected.insert(name);
+    torch::Tensor got;
+    SIAMESE_CHECK(a.try_read(name, got, is_buffer), DataError, path, ": no tensor '", prefix, ".", name,
+                  "' (the model of this run needs ", shape_text(want.sizes()), "; weights of another architecture?)");
+    SIAMESE_CHECK(got.sizes() == want.sizes(), DataError, path, ": tensor '", prefix, ".", name, "' has shape ",
+                  shape_text(got.sizes()), " in the file but the model needs ", shape_text(want.sizes()),
+                  " (weights of another architecture: another width, depth or input size?)");
+    // Module::load's Tensor::set_ keeps the parameter's dtype on the file's storage: a half-precision
+    // tensor for a float parameter would leave it on half the bytes it needs (found by checkpoint_fuzz).
+    SIAMESE_CHECK(got.scalar_type() == want.scalar_type(), DataError, path, ": tensor '", prefix, ".", name,
+                  "' is ", got.scalar_type(), " in the file but the model needs ", want.scalar_type());
   };
-  add("branch.", m.branch.get());
-  add("loss.", m.loss.get());
-  add("distance.", m.distance.get());
-  return out;
+  for (const auto& kv : mod.named_parameters(/*recurse=*/false)) check(kv.key(), kv.value(), false);
+  for (const auto& kv : mod.named_buffers(/*recurse=*/false)) check(kv.key(), kv.value(), true);
+  for (const auto& kv : mod.named_children()) {
+    expected.insert(kv.key());
+    torch::serialize::InputArchive child;
+    SIAMESE_CHECK(a.try_read(kv.key(), child), DataError, path, ": no layer '", prefix, ".", kv.key(),
+                  "' (weights of another architecture?)");
+    check_archive_matches(*kv.value(), child, prefix + "." + kv.key(), path);
+  }
+  for (const auto& key : a.keys())
+    SIAMESE_CHECK(expected.count(key) || key == "training", DataError, path, ": holds '", prefix, ".", key,
+                  "', which the model of this run does not have (weights of another architecture: another depth?)");
 }
+
 }  // namespace
 
 void load_weights(Model& m, const std::string& path) {
   SIAMESE_CHECK(file_exists(path), DataError, path, ": not found");
-  // LibTorch's Module::load adopts a stored tensor of any shape (Tensor::set_): compare afterwards.
-  const auto expected = tensor_layout(m);
   try {
     torch::serialize::InputArchive root, branch, loss, distance;
     root.load_from(path);
-    root.read("branch", branch);
-    m.branch->load(branch);
-    root.read("loss", loss);
-    m.loss->load(loss);
+    SIAMESE_CHECK(root.try_read("branch", branch) && root.try_read("loss", loss), DataError, path,
+                  ": not a siamese weights file (no 'branch' or 'loss' part)");
+    check_archive_matches(*m.branch, branch, "branch", path);
+    check_archive_matches(*m.loss, loss, "loss", path);
     if (m.distance) {
-      root.read("distance", distance);
-      m.distance->load(distance);
+      SIAMESE_CHECK(root.try_read("distance", distance), DataError, path,
+                    ": has no 'distance' part but the recipe trains a distance (weights of another recipe?)");
+      check_archive_matches(*m.distance, distance, "distance", path);
     }
+    m.branch->load(branch);
+    m.loss->load(loss);
+    if (m.distance) m.distance->load(distance);
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (const Error&) {
+    throw;
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
@@ -162,24 +185,13 @@ void load_weights(Model& m, const std::string& path) {
     msg.erase(0, msg.find_first_not_of(" \n"));
     throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
   }
-  const auto loaded = tensor_layout(m);
-  for (size_t k = 0; k < expected.size() && k < loaded.size(); ++k) {
-    const auto& [name, shape, type, fits] = expected[k];
-    const auto& got_shape = std::get<1>(loaded[k]);
-    const auto got_type = std::get<2>(loaded[k]);
-    SIAMESE_CHECK(shape == got_shape && type == got_type, DataError, path, ": tensor '", name, "' is ",
-                  c10::IntArrayRef(got_shape), " ", got_type, " in the file but ", c10::IntArrayRef(shape), " ", type,
-                  " in this model (weights of another architecture?)");
-    SIAMESE_CHECK(std::get<3>(loaded[k]) || !fits, DataError, path, ": tensor '", name,
-                  "' does not fit the data stored for it (another element type?)");
-  }
 }
 
 OpenRun open_run(const std::string& dir) {
   const std::string cfg_path = dir + "/config.toml";
   SIAMESE_CHECK(file_exists(cfg_path), DataError, cfg_path, ": not found (is '", dir, "' a run directory?)");
-  OpenRun r{load_recipe(cfg_path), {}, {}, dir};
-  apply_run_settings(r.config);
+  OpenRun r{load_recipe(cfg_path), {}, {}, dir, {}};
+  r.warnings = apply_run_settings(r.config);
   const auto& data = r.config.section("data");
   r.data = load_data(data.component, data.params, static_cast<uint64_t>(r.config.params("run").i("seed")));
   r.model = build_model(r.config, r.data);

@@ -33,7 +33,11 @@ Model build_model(const Config& cfg, const DataSplits& data);
 void save_weights(const Model& m, const std::string& path);  // atomic
 // Writes the branch, loss and distance parameters into `root` (keys "branch", "loss", "distance").
 void write_weights(const Model& m, torch::serialize::OutputArchive& root);
-void load_weights(Model& m, const std::string& path);        // throws DataError naming the file
+// Reads weights written by save_weights / a checkpoint into `m`. Every tensor of the file must exist in the
+// model with the same shape, and every tensor of the model in the file, before anything is copied: weights of
+// another architecture (another width, depth or input size) throw DataError naming the file, the tensor
+// ("branch.layers.0.weight") and both shapes. Used by open_run (eval, embed, plot) and by --resume.
+void load_weights(Model& m, const std::string& path);
 
 // Opens a finished (or checkpointed) run: config, data, model with its weights.
 struct OpenRun {
@@ -41,11 +45,13 @@ struct OpenRun {
   DataSplits data;
   Model model;
   std::string dir;
+  std::vector<std::string> warnings;  // from apply_run_settings, for the caller to show
 };
 OpenRun open_run(const std::string& run_dir);
 
-// Applies [run] threads / parallelism and seeds torch.
-void apply_run_settings(const Config& cfg);
+// Applies [run] threads / parallelism and seeds torch. Returns warnings (one line each, e.g. more threads than
+// cores) for the caller to show: the library never writes to stderr.
+std::vector<std::string> apply_run_settings(const Config& cfg);
 // Data-parallel workers for [run] (1 when parallelism = intra_op).
 int run_workers(const Config& cfg);
 

@@ -1,4 +1,4 @@
-#include "siamese/core/progress.h"
+#include "progress.h"
 
 #include <unistd.h>
 

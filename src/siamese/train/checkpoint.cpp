@@ -1,0 +1,68 @@
+#include "siamese/train/checkpoint.h"
+
+#include <sstream>
+
+#include "siamese/core/error.h"
+#include "siamese/core/fs.h"
+
+namespace siamese {
+
+void save_checkpoint(const Model& m, const Optimizer& opt, int64_t iteration, const std::string& path) {
+  torch::serialize::OutputArchive root, optim;
+  write_weights(m, root);
+  auto state = opt.state();
+  for (size_t k = 0; k < state.size(); ++k) optim.write(std::to_string(k), state[k]);
+  optim.write("count", torch::tensor(static_cast<int64_t>(state.size())));
+  root.write("optimizer", optim);
+  root.write("iteration", torch::tensor(iteration));
+  std::ostringstream os;
+  root.save_to(os);
+  write_file_atomic(path, os.str());
+}
+
+int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path) {
+  load_weights(m, path);
+  try {
+    torch::serialize::InputArchive root, optim;
+    root.load_from(path);
+    root.read("optimizer", optim);
+    torch::Tensor count, it;
+    optim.read("count", count);
+    // Checked before it sizes anything: a negative count gave std::length_error, a huge one a hang or
+    // std::bad_alloc (found by fuzz/checkpoint_fuzz.cpp).
+    const int64_t n = count.item<int64_t>(), expected = static_cast<int64_t>(opt.state().size());
+    SIAMESE_CHECK(n == expected, DataError, "the checkpoint's optimizer state has ", n, " tensors, expected ",
+                  expected, " (different model or optimizer?)");
+    std::vector<torch::Tensor> state(static_cast<size_t>(n));
+    for (size_t k = 0; k < state.size(); ++k) optim.read(std::to_string(k), state[k]);
+    opt.load_state(state);
+    root.read("iteration", it);
+    const int64_t iteration = it.item<int64_t>();
+    SIAMESE_CHECK(iteration >= 0, DataError, "the checkpoint's iteration is ", iteration);
+    return iteration;
+  } catch (const c10::Error& e) {
+    std::string msg = e.what_without_backtrace();
+    throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (const DataError& e) {
+    throw DataError(str(path, ": ", e.what()));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
+    std::string msg = e.what();
+    msg.erase(0, msg.find_first_not_of(" \n"));
+    throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
+  }
+}
+
+bool weights_finite(const Model& m) {
+  torch::NoGradGuard no_grad;
+  for (const auto& w : m.trainable_weights())
+    if (!torch::isfinite(w).all().item<bool>()) return false;
+  for (const auto& b : m.trainable_biases())
+    if (!torch::isfinite(b).all().item<bool>()) return false;
+  return true;
+}
+
+}  // namespace siamese
