@@ -149,9 +149,13 @@ void check_archive_matches(const torch::nn::Module& mod, torch::serialize::Input
                   "' (weights of another architecture?)");
     check_archive_matches(*kv.value(), child, prefix + "." + kv.key(), path);
   }
-  for (const auto& key : a.keys())
-    SIAMESE_CHECK(expected.count(key) || key == "training", DataError, path, ": holds '", prefix, ".", key,
+  for (const auto& key : a.keys()) {
+    if (expected.count(key) || key == "training") continue;
+    // A module may save state of its own (DeepID2's margin window "window_d"): only an extra layer is foreign.
+    torch::serialize::InputArchive extra;
+    SIAMESE_CHECK(!a.try_read(key, extra), DataError, path, ": holds '", prefix, ".", key,
                   "', which the model of this run does not have (weights of another architecture: another depth?)");
+  }
 }
 
 }  // namespace
