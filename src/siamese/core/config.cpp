@@ -47,7 +47,44 @@ Value to_value(const toml::node& n, const std::string& where, const std::string&
   throw ConfigError(str(where, ": key '", key, "' must be a number, bool or string"));
 }
 
+// Debian's toml++ 3.3.0 reaches __builtin_unreachable (undefined behaviour) when it tests some non-ASCII
+// code points for whitespace (tomlplusplus issues #190 and #295, fixed upstream by pull request #305; found
+// by fuzz/recipe_fuzz.cpp). TOML allows non-ASCII text only inside strings and comments, so such a
+// character elsewhere (or right after a line-ending backslash in a """ string) is refused before toml++
+// sees it. Returns the 1-based line of the first one, 0 when there is none.
+size_t non_ascii_outside_strings(const std::string& t) {
+  auto blank = [](char d) { return d == ' ' || d == '\t' || d == '\r' || d == '\n'; };
+  size_t line = 1;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '#') {
+      while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const std::string close(t.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1, c);
+      const bool multi = close.size() == 3;
+      for (i += close.size(); i < t.size(); ++i) {
+        if (t[i] == '\n' && (++line, !multi)) break;
+        if (c == '"' && t[i] == '\\') {
+          size_t j = i + 1;
+          while (multi && j < t.size() && blank(t[j])) line += t[j++] == '\n';
+          if (j > i + 1 && j < t.size() && static_cast<unsigned char>(t[j]) >= 0x80) return line;
+          i = j > i + 1 ? j - 1 : i + 1;  // past the escaped character or the skipped whitespace
+        } else if (t.compare(i, close.size(), close) == 0) {
+          i += close.size() - 1;
+          break;
+        }
+      }
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return line;
+    }
+  }
+  return 0;
+}
+
 Value parse_literal(const std::string& text) {
+  if (non_ascii_outside_strings("v = " + text)) return text;  // not a TOML literal: a bare word
   try {
     toml::table t = toml::parse("v = " + text);
     const toml::node* n = t.get("v");
@@ -58,9 +95,31 @@ Value parse_literal(const std::string& text) {
   return text;  // a bare word is a string
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as TOML requires of text.
+bool valid_utf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;  // continuation bytes
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3;
+    else if (c >= 0x80) return false;
+    if (n > s.size() - i - 1) return false;
+    const auto c1 = n ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+      return false;
+    for (size_t k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Override parse_override(const std::string& text) {
+  if (!valid_utf8(text)) throw ConfigError("--set: not valid UTF-8 text");
   auto eq = text.find('=');
   auto dot = text.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
@@ -152,6 +211,8 @@ static Config build(const toml::table& table, const std::string& source, const s
 }
 
 static toml::table parse_toml(const std::string& toml_text, const std::string& source_name) {
+  if (size_t line = non_ascii_outside_strings(toml_text))
+    throw ConfigError(str(source_name, ":", line, ": a non-ASCII character outside a string or comment"));
   try {
     return toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "siamese/core/error.h"
@@ -30,7 +32,7 @@ std::string value_to_string(const Value& v) {
       os.precision(precision);
       os << *d;
       s = os.str();
-      if (std::stod(s) == *d) break;
+      if (std::strtod(s.c_str(), nullptr) == *d) break;  // not stod: it throws on subnormals (ERANGE)
     }
     if (s.find_first_of(".eE") == std::string::npos && s.find("inf") == std::string::npos &&
         s.find("nan") == std::string::npos)
@@ -40,8 +42,17 @@ std::string value_to_string(const Value& v) {
   const auto& s = std::get<std::string>(v);
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {  // TOML basic strings may not hold control characters raw
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04X", u);
+      out += esc;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }

@@ -176,13 +176,14 @@ CsvTable load_csv(const std::string& path, const CsvOptions& opt) {
       const auto& h = headers.front();
       double n_decl = 0, d_decl = 0;
       if (h.size() == 2 + index.size() && parse_number(h[0], n_decl) && parse_number(h[1], d_decl) &&
-          static_cast<int64_t>(n_decl) == rows && static_cast<int64_t>(d_decl) == w - 1) {
+          n_decl == static_cast<double>(rows) && d_decl == static_cast<double>(w - 1)) {  // no cast: 1e300 is a number
         named = std::none_of(h.begin() + 2, h.end(), [](const std::string& s) { return s.empty(); });
         if (named) t.class_names.assign(h.begin() + 2, h.end());
       }
     }
     if (!named)
-      for (double v : t.label_values) t.class_names.push_back(str(static_cast<int64_t>(v)));
+      for (double v : t.label_values)  // integer-valued, but not always an int64 (1e300): no cast then
+        t.class_names.push_back(std::fabs(v) < 9e18 ? str(static_cast<int64_t>(v)) : str(v));
   } else {
     std::vector<double> sorted = raw;
     std::sort(sorted.begin(), sorted.end());

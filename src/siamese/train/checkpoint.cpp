@@ -28,16 +28,31 @@ int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path) {
     root.read("optimizer", optim);
     torch::Tensor count, it;
     optim.read("count", count);
-    std::vector<torch::Tensor> state(static_cast<size_t>(count.item<int64_t>()));
+    // Checked before it sizes anything: a negative count gave std::length_error, a huge one a hang or
+    // std::bad_alloc (found by fuzz/checkpoint_fuzz.cpp).
+    const int64_t n = count.item<int64_t>(), expected = static_cast<int64_t>(opt.state().size());
+    SIAMESE_CHECK(n == expected, DataError, "the checkpoint's optimizer state has ", n, " tensors, expected ",
+                  expected, " (different model or optimizer?)");
+    std::vector<torch::Tensor> state(static_cast<size_t>(n));
     for (size_t k = 0; k < state.size(); ++k) optim.read(std::to_string(k), state[k]);
     opt.load_state(state);
     root.read("iteration", it);
-    return it.item<int64_t>();
+    const int64_t iteration = it.item<int64_t>();
+    SIAMESE_CHECK(iteration >= 0, DataError, "the checkpoint's iteration is ", iteration);
+    return iteration;
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
   } catch (const DataError& e) {
     throw DataError(str(path, ": ", e.what()));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
+    std::string msg = e.what();
+    msg.erase(0, msg.find_first_not_of(" \n"));
+    throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
   }
 }
 

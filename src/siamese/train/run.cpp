@@ -135,6 +135,10 @@ void check_archive_matches(const torch::nn::Module& mod, torch::serialize::Input
     SIAMESE_CHECK(got.sizes() == want.sizes(), DataError, path, ": tensor '", prefix, ".", name, "' has shape ",
                   shape_text(got.sizes()), " in the file but the model needs ", shape_text(want.sizes()),
                   " (weights of another architecture: another width, depth or input size?)");
+    // Module::load's Tensor::set_ keeps the parameter's dtype on the file's storage: a half-precision
+    // tensor for a float parameter would leave it on half the bytes it needs (found by checkpoint_fuzz).
+    SIAMESE_CHECK(got.scalar_type() == want.scalar_type(), DataError, path, ": tensor '", prefix, ".", name,
+                  "' is ", got.scalar_type(), " in the file but the model needs ", want.scalar_type());
   };
   for (const auto& kv : mod.named_parameters(/*recurse=*/false)) check(kv.key(), kv.value(), false);
   for (const auto& kv : mod.named_buffers(/*recurse=*/false)) check(kv.key(), kv.value(), true);
@@ -145,9 +149,13 @@ void check_archive_matches(const torch::nn::Module& mod, torch::serialize::Input
                   "' (weights of another architecture?)");
     check_archive_matches(*kv.value(), child, prefix + "." + kv.key(), path);
   }
-  for (const auto& key : a.keys())
-    SIAMESE_CHECK(expected.count(key) || key == "training", DataError, path, ": holds '", prefix, ".", key,
+  for (const auto& key : a.keys()) {
+    if (expected.count(key) || key == "training") continue;
+    // A module may save state of its own (DeepID2's margin window "window_d"): only an extra layer is foreign.
+    torch::serialize::InputArchive extra;
+    SIAMESE_CHECK(!a.try_read(key, extra), DataError, path, ": holds '", prefix, ".", key,
                   "', which the model of this run does not have (weights of another architecture: another depth?)");
+  }
 }
 
 }  // namespace
@@ -171,6 +179,14 @@ void load_weights(Model& m, const std::string& path) {
     if (m.distance) m.distance->load(distance);
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
+    throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
+    std::string msg = e.what();
+    msg.erase(0, msg.find_first_not_of(" \n"));
     throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
   }
 }
