@@ -35,7 +35,8 @@ endfunction()
 
 # The same warnings for every target (a precompiled header is only reused under identical flags).
 function(siamese_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  # Aggregates initialised without their trailing defaulted members are idiomatic here (TensorDataset{x, y}).
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
 endfunction()
 
 # Unity ("jumbo") build: one translation unit per source folder. Nearly all of a file's compile time is

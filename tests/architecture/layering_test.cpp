@@ -109,8 +109,9 @@ TEST(Layering, TheLibraryOnlyIncludesItsOwnHeaders) {
     std::string text;
     std::smatch m;
     while (std::getline(in, text))
-      if (std::regex_search(text, m, quoted))
+      if (std::regex_search(text, m, quoted)) {
         EXPECT_EQ(m[1].str().rfind("siamese/", 0), 0u) << e.path() << ": " << text;
+      }
   }
 }
 

@@ -164,7 +164,9 @@ TEST(EvalMetricsRoc, AucAgreesWithNaiveOracle) {
           << "trial " << trial << " higher " << higher;
     }
     // float32 scores are accepted: quarter steps are exact in float, so the answer is the same.
-    if (trial % 2 == 0) EXPECT_NEAR(roc_auc(s.to(torch::kFloat), same, true), naive_auc(sv, gv, true), 1e-12);
+    if (trial % 2 == 0) {
+      EXPECT_NEAR(roc_auc(s.to(torch::kFloat), same, true), naive_auc(sv, gv, true), 1e-12);
+    }
   }
 }
 

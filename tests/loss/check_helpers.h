@@ -122,9 +122,15 @@ inline void check_schema(const ComponentInfo& info) {
     Params changed_again = make_params(info.schema, changed.values());
     EXPECT_EQ(changed_again.values(), changed.values());
     EXPECT_EQ(changed.values().at(s.name), v);
-    if (s.min) EXPECT_THROW(make_params(info.schema, {{s.name, out_of_range_below(s)}}), ConfigError);
-    if (s.max) EXPECT_THROW(make_params(info.schema, {{s.name, out_of_range_above(s)}}), ConfigError);
-    if (!s.choices.empty()) EXPECT_THROW(make_params(info.schema, {{s.name, std::string("__no_such_choice__")}}), ConfigError);
+    if (s.min) {
+      EXPECT_THROW(make_params(info.schema, {{s.name, out_of_range_below(s)}}), ConfigError);
+    }
+    if (s.max) {
+      EXPECT_THROW(make_params(info.schema, {{s.name, out_of_range_above(s)}}), ConfigError);
+    }
+    if (!s.choices.empty()) {
+      EXPECT_THROW(make_params(info.schema, {{s.name, std::string("__no_such_choice__")}}), ConfigError);
+    }
     EXPECT_THROW(make_params(info.schema, {{s.name, wrong_type(s)}}), ConfigError);
   }
   EXPECT_THROW(make_params(info.schema, {{"__no_such_key__", 1.0}}), ConfigError);

@@ -220,7 +220,9 @@ TEST(LossSweep, ComposesWithEveryDistance) {
       v.backward();
       EXPECT_TRUE(torch::isfinite(x.grad()).all().item<bool>());
       auto eval = loss->distance();
-      if (eval) EXPECT_TRUE(torch::isfinite(eval->pairwise(x.detach(), x.detach())).all().item<bool>());
+      if (eval) {
+        EXPECT_TRUE(torch::isfinite(eval->pairwise(x.detach(), x.detach())).all().item<bool>());
+      }
     }
   EXPECT_GE(combos, 11 * 5);
 }

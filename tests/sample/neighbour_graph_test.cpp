@@ -114,7 +114,9 @@ TEST(SamplerNeighbourGraph, BatchesTakeSimilarPairsFromTheGraphAndDissimilarOnes
   // Every row is similar to its own shifted copies.
   for (int64_t r = 0; r < 30; ++r)
     for (int64_t q = r % 10; q < 30; q += 10)
-      if (q != r) EXPECT_TRUE(std::binary_search(sets[r].begin(), sets[r].end(), q));
+      if (q != r) {
+        EXPECT_TRUE(std::binary_search(sets[r].begin(), sets[r].end(), q));
+      }
   // Pure in t.
   NeighbourGraphSampler s2(o);
   s2.reset(d, 9);

@@ -117,7 +117,9 @@ TEST(SamplerGradedTriplets, RespectsTpTrAndNeverTakesAPositiveFromAnotherClass) 
   GradedTripletSampler flat(o, index_relevance);
   flat.reset(d, 6);
   for (double p : flat.positive_probabilities(buf, 0, 3))
-    if (p > 0) EXPECT_NEAR(p, 1.0 / 7.0, 1e-9);
+    if (p > 0) {
+      EXPECT_NEAR(p, 1.0 / 7.0, 1e-9);
+    }
 }
 
 TEST(SamplerGradedTriplets, DefaultPixelRelevanceRuns) {

@@ -4,23 +4,21 @@
 
 namespace siamese {
 
-namespace {
-bool is_bias(const std::string& key) {
+bool is_bias_name(const std::string& key) {
   return key.size() >= 4 && key.compare(key.size() - 4, 4, "bias") == 0;
 }
-}  // namespace
 
 std::vector<torch::Tensor> Branch::bias_parameters() const {
   std::vector<torch::Tensor> out;
   for (const auto& kv : named_parameters())
-    if (is_bias(kv.key())) out.push_back(kv.value());
+    if (is_bias_name(kv.key())) out.push_back(kv.value());
   return out;
 }
 
 std::vector<torch::Tensor> Branch::weight_parameters() const {
   std::vector<torch::Tensor> out;
   for (const auto& kv : named_parameters())
-    if (!is_bias(kv.key())) out.push_back(kv.value());
+    if (!is_bias_name(kv.key())) out.push_back(kv.value());
   return out;
 }
 

@@ -11,6 +11,10 @@
 
 namespace siamese {
 
+// True for a parameter named "...bias" (a module's bias, which Caffe's lr_mult: 2 applies to). The one rule
+// for "is this a bias" in the code base.
+bool is_bias_name(const std::string& key);
+
 class Branch : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(torch::Tensor x) = 0;

@@ -41,7 +41,7 @@ LeNetBranch::LeNetBranch(const std::vector<int64_t>& s, int64_t embedding_dim, i
   ip2_ = register_module("ip2", torch::nn::Linear(hidden, ip2));
   feat_ = register_module("feat", torch::nn::Linear(ip2, embedding_dim));
   for (auto& kv : named_parameters()) {
-    if (kv.key().find("bias") != std::string::npos) {
+    if (is_bias_name(kv.key())) {
       torch::NoGradGuard g;
       kv.value().zero_();
     } else {

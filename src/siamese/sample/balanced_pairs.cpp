@@ -54,15 +54,7 @@ Batch BalancedPairsSampler::batch(int64_t iteration) const {
     rows[static_cast<size_t>(k)] = i;
     rows[static_cast<size_t>(batch_ + k)] = j;
   }
-  Batch b;
-  b.rows = to_long_tensor(rows);
-  b.labels = y_.index_select(0, b.rows);
-  Pairs pairs;
-  pairs.first = torch::arange(batch_, torch::kLong);
-  pairs.second = torch::arange(batch_, 2 * batch_, torch::kLong);
-  pairs.same = b.labels.slice(0, 0, batch_) == b.labels.slice(0, batch_, 2 * batch_);
-  b.pairs = pairs;
-  return b;
+  return side_by_side_pairs(rows, y_);
 }
 
 SamplerRegistry::Entry balanced_pairs_entry() {

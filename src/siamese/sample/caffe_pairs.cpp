@@ -32,15 +32,7 @@ Batch CaffePairsSampler::batch(int64_t iteration) const {
     rows[k] = i_[idx];
     rows[batch_ + k] = j_[idx];
   }
-  Batch b;
-  b.rows = torch::tensor(rows, torch::kLong);
-  b.labels = y_.index_select(0, b.rows);
-  Pairs pairs;
-  pairs.first = torch::arange(batch_, torch::kLong);
-  pairs.second = torch::arange(batch_, 2 * batch_, torch::kLong);
-  pairs.same = b.labels.slice(0, 0, batch_) == b.labels.slice(0, batch_, 2 * batch_);
-  b.pairs = pairs;
-  return b;
+  return sample_detail::side_by_side_pairs(rows, y_);
 }
 
 SamplerRegistry::Entry caffe_pairs_entry() {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "siamese/sample/sampler.h"
+
 namespace siamese::sample_detail {
 
 // A well-mixed 64-bit value of (seed, stream, index) (SplitMix64 finaliser over each input in turn).
@@ -34,5 +36,9 @@ void check_fits_data(const std::string& key, int64_t value, double available, co
 
 // A Batch's `rows` / `labels` from a row list.
 torch::Tensor to_long_tensor(const std::vector<int64_t>& v);
+
+// A batch of n pairs laid side by side: rows [2n] = the n first members, then the n second members;
+// pairs (k, n + k), same = equal labels.
+Batch side_by_side_pairs(const std::vector<int64_t>& rows, const torch::Tensor& y);
 
 }  // namespace siamese::sample_detail

@@ -40,19 +40,10 @@ int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path) {
     const int64_t iteration = it.item<int64_t>();
     SIAMESE_CHECK(iteration >= 0, DataError, "the checkpoint's iteration is ", iteration);
     return iteration;
-  } catch (const c10::Error& e) {
-    std::string msg = e.what_without_backtrace();
-    throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
   } catch (const DataError& e) {
     throw DataError(str(path, ": ", e.what()));
-  } catch (const Error&) {
-    throw;
-  } catch (const std::bad_alloc&) {
-    throw;
-  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
-    std::string msg = e.what();
-    msg.erase(0, msg.find_first_not_of(" \n"));
-    throw DataError(str(path, ": cannot read the checkpoint (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (...) {
+    rethrow_archive_error(path, "read the checkpoint");
   }
 }
 

@@ -11,7 +11,6 @@
 namespace siamese {
 
 namespace {
-bool is_bias(const std::string& key) { return key.size() >= 4 && key.compare(key.size() - 4, 4, "bias") == 0; }
 
 std::vector<std::pair<std::string, torch::Tensor>> all_named(const Model& m) {
   std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -31,14 +30,14 @@ std::vector<std::pair<std::string, torch::Tensor>> all_named(const Model& m) {
 std::vector<torch::Tensor> Model::trainable_weights() const {
   std::vector<torch::Tensor> out;
   for (auto& [k, v] : all_named(*this))
-    if (!is_bias(k)) out.push_back(v);
+    if (!is_bias_name(k)) out.push_back(v);
   return out;
 }
 
 std::vector<torch::Tensor> Model::trainable_biases() const {
   std::vector<torch::Tensor> out;
   for (auto& [k, v] : all_named(*this))
-    if (is_bias(k)) out.push_back(v);
+    if (is_bias_name(k)) out.push_back(v);
   return out;
 }
 
@@ -160,6 +159,23 @@ void check_archive_matches(const torch::nn::Module& mod, torch::serialize::Input
 
 }  // namespace
 
+void rethrow_archive_error(const std::string& path, const std::string& action) {
+  std::string msg;
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const c10::Error& e) {
+    msg = e.what_without_backtrace();
+  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
+    msg = e.what();
+  }
+  msg.erase(0, std::min(msg.size(), msg.find_first_not_of(" \n")));
+  throw DataError(str(path, ": cannot ", action, " (", msg.substr(0, msg.find('\n')), ")"));
+}
+
 void load_weights(Model& m, const std::string& path) {
   SIAMESE_CHECK(file_exists(path), DataError, path, ": not found");
   try {
@@ -177,17 +193,8 @@ void load_weights(Model& m, const std::string& path) {
     m.branch->load(branch);
     m.loss->load(loss);
     if (m.distance) m.distance->load(distance);
-  } catch (const c10::Error& e) {
-    std::string msg = e.what_without_backtrace();
-    throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
-  } catch (const Error&) {
-    throw;
-  } catch (const std::bad_alloc&) {
-    throw;
-  } catch (const std::exception& e) {  // a damaged archive also fails in TorchScript's parser (ErrorReport)
-    std::string msg = e.what();
-    msg.erase(0, msg.find_first_not_of(" \n"));
-    throw DataError(str(path, ": cannot load weights (", msg.substr(0, msg.find('\n')), ")"));
+  } catch (...) {
+    rethrow_archive_error(path, "load weights");
   }
 }
 

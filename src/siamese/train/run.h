@@ -38,6 +38,11 @@ void write_weights(const Model& m, torch::serialize::OutputArchive& root);
 // another architecture (another width, depth or input size) throw DataError naming the file, the tensor
 // ("branch.layers.0.weight") and both shapes. Used by open_run (eval, embed, plot) and by --resume.
 void load_weights(Model& m, const std::string& path);
+// Called in a catch block around reading a LibTorch archive: rethrows the current exception as
+// DataError("<path>: cannot <action> (<first line of the cause>)"). LibTorch reports a damaged archive as
+// c10::Error or, from its TorchScript parser, as another std::exception; our own errors and bad_alloc pass
+// through unchanged.
+[[noreturn]] void rethrow_archive_error(const std::string& path, const std::string& action);
 
 // Opens a finished (or checkpointed) run: config, data, model with its weights.
 struct OpenRun {
