@@ -138,11 +138,7 @@ Batch ExplicitTuplesSampler::batch(int64_t iteration) const {
     p.same = to_long_tensor(same).to(torch::kBool);
     out.pairs = p;
   } else {
-    Triplets t;
-    t.anchor = torch::arange(b, torch::kLong);
-    t.positive = torch::arange(b, 2 * b, torch::kLong);
-    t.negative = torch::arange(2 * b, 3 * b, torch::kLong);
-    out.triplets = t;
+    out.triplets = sample_detail::side_by_side_triplets(b);
   }
   return out;
 }

@@ -54,4 +54,12 @@ Batch side_by_side_pairs(const std::vector<int64_t>& rows, const torch::Tensor& 
   return b;
 }
 
+Triplets side_by_side_triplets(int64_t n) {
+  Triplets t;
+  t.anchor = torch::arange(n, torch::kLong);
+  t.positive = torch::arange(n, 2 * n, torch::kLong);
+  t.negative = torch::arange(2 * n, 3 * n, torch::kLong);
+  return t;
+}
+
 }  // namespace siamese::sample_detail

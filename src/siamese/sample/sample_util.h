@@ -40,5 +40,7 @@ torch::Tensor to_long_tensor(const std::vector<int64_t>& v);
 // A batch of n pairs laid side by side: rows [2n] = the n first members, then the n second members;
 // pairs (k, n + k), same = equal labels.
 Batch side_by_side_pairs(const std::vector<int64_t>& rows, const torch::Tensor& y);
+// The triplets (k, n + k, 2n + k), k < n, of a batch whose rows are n anchors, n positives, n negatives.
+Triplets side_by_side_triplets(int64_t n);
 
 }  // namespace siamese::sample_detail

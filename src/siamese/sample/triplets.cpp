@@ -24,11 +24,7 @@ Batch triplet_batch(const std::vector<int64_t>& a, const std::vector<int64_t>& p
   Batch out;
   out.rows = to_long_tensor(rows);
   out.labels = y.index_select(0, out.rows);
-  Triplets t;
-  t.anchor = torch::arange(b, torch::kLong);
-  t.positive = torch::arange(b, 2 * b, torch::kLong);
-  t.negative = torch::arange(2 * b, 3 * b, torch::kLong);
-  out.triplets = t;
+  out.triplets = sample_detail::side_by_side_triplets(b);
   return out;
 }
 
