@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "siamese/core/error.h"
+#include "siamese/core/linalg.h"
 #include "siamese/core/options.h"
 #include "siamese/distance/euclidean.h"
 #include "siamese/index/exact.h"
@@ -224,11 +225,7 @@ torch::Tensor lmnn_initial_l(const torch::Tensor& x, int64_t rank, const std::st
   SIAMESE_CHECK(rank >= 1 && rank <= d, ConfigError, "lmnn: rank must be in [1, ", d, "], got ", rank);
   if (init == "identity") return torch::eye(rank, d, torch::kFloat64);
   SIAMESE_CHECK(init == "pca", ConfigError, "lmnn: unknown init '", init, "' (known: pca, identity)");
-  torch::Tensor xc = x - x.mean(0, true);
-  torch::Tensor cov = xc.t().matmul(xc) / std::max<int64_t>(1, x.size(0) - 1);
-  auto [evals, evecs] = torch::linalg::eigh(cov, "L");
-  // eigh sorts ascending; the top directions are the last columns.
-  return evecs.flip({1}).slice(1, 0, rank).t().contiguous();
+  return principal_directions(x, rank);
 }
 
 namespace {

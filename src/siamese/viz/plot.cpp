@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "siamese/core/error.h"
+#include "siamese/core/linalg.h"
 
 namespace siamese {
 namespace {
@@ -429,17 +430,7 @@ torch::Tensor pca_2d(const torch::Tensor& x) {
   const int64_t n = xd.size(0);
   if (n == 0) return torch::zeros({0, 2}, torch::TensorOptions().dtype(out_dtype));
   const torch::Tensor centered = xd - xd.mean(0, /*keepdim=*/true);
-  const torch::Tensor cov = centered.t().matmul(centered) / static_cast<double>(std::max<int64_t>(1, n - 1));
-  // eigh returns ascending eigenvalues: the last two columns are the top-2 components.
-  torch::Tensor vecs = std::get<1>(torch::linalg::eigh(cov, "L"));
-  const int64_t d = vecs.size(1);
-  torch::Tensor top = torch::stack({vecs.select(1, d - 1), vecs.select(1, d - 2)}, 1);  // [d, 2]
-  for (int64_t c = 0; c < 2; ++c) {
-    const torch::Tensor col = top.select(1, c);
-    const int64_t arg = col.abs().argmax().item<int64_t>();
-    if (col[arg].item<double>() < 0) top.select(1, c).mul_(-1.0);
-  }
-  return centered.matmul(top).to(out_dtype);
+  return centered.matmul(principal_directions(xd, 2).t()).to(out_dtype);
 }
 
 void plot_lines(const std::string& path, const std::vector<Series>& series, const std::string& title,
