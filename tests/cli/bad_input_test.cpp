@@ -127,6 +127,13 @@ TEST_F(BadInput, AnAllocationThatStillFailsIsOutOfMemoryExitOne) {
   // address-space limit of 3 GB makes the allocator fail (LibTorch throws c10::Error, not std::bad_alloc).
   if (::sysconf(_SC_PHYS_PAGES) * static_cast<double>(::sysconf(_SC_PAGESIZE)) < 16e9)
     GTEST_SKIP() << "needs 16 GB of memory for the width to pass the pre-allocation check";
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of shadow address space: `ulimit -v` stops it at start-up";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of shadow address space: `ulimit -v` stops it at start-up";
+#endif
+#endif
   write_text(dir_ + "/big.toml", mlp_recipe(data_, "1200000"));
   auto r = run("train " + dir_ + "/big.toml --run-dir " + dir_ + "/big", "ulimit -v 3000000;");
   EXPECT_ONE_LINE(r, 1, "siamese: error: out of memory (could not allocate ");
