@@ -187,6 +187,21 @@ TEST(Trainer, AFailedResumeChangesNothing) {
   EXPECT_EQ(slurp(run / "metrics.jsonl"), metrics);
 }
 
+// Settings that only the trainer can check are checked before --force clears the old run.
+TEST(Trainer, AForcedStartThatFailsValidationKeepsTheOldRun) {
+  const auto dir = fresh("force_invalid");
+  TrainOptions o;
+  o.recipe = write_recipe(dir, recipe_text(10));
+  o.run_dir = (dir / "run").string();
+  train(o);
+  const std::string model = slurp(dir / "run" / "model.pt"), config = slurp(dir / "run" / "config.toml");
+  o.force = true;
+  o.overrides = {"train.eval_every=7"};  // not a multiple of log_every = 5
+  EXPECT_THROW(train(o), ConfigError);
+  EXPECT_EQ(slurp(dir / "run" / "model.pt"), model);
+  EXPECT_EQ(slurp(dir / "run" / "config.toml"), config);
+}
+
 TEST(Trainer, ResumeAcceptsALowerLearningRate) {
   const auto dir = fresh("lr");
   TrainOptions o;

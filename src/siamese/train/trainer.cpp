@@ -108,7 +108,9 @@ int64_t start_run(Session& s, const RunDir& dir, RunStart start) {
   return first;
 }
 
-std::vector<std::shared_ptr<TrainHook>> make_hooks(const Session& s, const RunDir& dir, const TrainOptions& o) {
+// The built-in hooks and the caller's, validated before anything in the run directory changes; the
+// metrics log comes last and is added once the run directory is prepared.
+std::vector<std::shared_ptr<TrainHook>> make_hooks(const Session& s, const TrainOptions& o) {
   const auto& tr = s.cfg.params("train");
   const int64_t eval_every = tr.i("eval_every"), log_every = tr.i("log_every");
   SIAMESE_CHECK(eval_every % log_every == 0, ConfigError, s.cfg.source, " [train]: eval_every (", eval_every,
@@ -122,7 +124,6 @@ std::vector<std::shared_ptr<TrainHook>> make_hooks(const Session& s, const RunDi
       std::make_shared<BatchDiagnostics>(s.model.loss),
       std::make_shared<CollapseWatch>(warn, *s.model.loss)};
   hooks.insert(hooks.end(), o.hooks.begin(), o.hooks.end());
-  hooks.push_back(std::make_shared<MetricsLog>(dir.metrics()));
   return hooks;
 }
 
@@ -171,11 +172,12 @@ void log_row(const std::vector<std::shared_ptr<TrainHook>>& hooks, const StepInf
   w = Window{};
 }
 
-TrainResult run_loop(Session& s, const RunDir& dir, const TrainOptions& o, int64_t first) {
+TrainResult run_loop(Session& s, const RunDir& dir, std::vector<std::shared_ptr<TrainHook>> hooks, const TrainOptions& o,
+                     int64_t first) {
   const auto& tr = s.cfg.params("train");
   const int64_t total = tr.i("iterations"), log_every = tr.i("log_every"), ckpt_every = tr.i("checkpoint_every");
   const int64_t stop_at = tr.i("stop_at_iteration");
-  auto hooks = make_hooks(s, dir, o);
+  hooks.push_back(std::make_shared<MetricsLog>(dir.metrics()));
   const RunInfo info{dir.path(), first, total, log_every, s.sampler->tuple_name()};
   for (const auto& h : hooks) h->on_start(info);
   TrainResult result{dir.path(), first, first};
@@ -228,8 +230,9 @@ TrainResult train(const TrainOptions& o) {
   dir.check_policy(start);
   if (start == RunStart::kResume) check_resumable(dir, cfg);
   Session s = build_session(std::move(cfg), o);
+  auto hooks = make_hooks(s, o);
   const int64_t first = start_run(s, dir, start);
-  TrainResult result = run_loop(s, dir, o, first);
+  TrainResult result = run_loop(s, dir, std::move(hooks), o, first);
   if (!result.stopped_early) save_weights(s.model, dir.model());
   return result;
 }
