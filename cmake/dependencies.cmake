@@ -41,7 +41,7 @@ endfunction()
 
 # Unity ("jumbo") build: one translation unit per source folder. Nearly all of a file's compile time is
 # template instantiation and code generation of LibTorch's inline code, which a folder's files share; a
-# folder compiled as one unit pays it once (see docs/testing.md for the measured effect). Files with their
+# folder compiled as one unit pays it once (docs/testing.md, "Build time", has the measured effect). Files with their
 # own compile definitions stay separate. Off: SIAMESE_UNITY=OFF (faster incremental rebuilds of one file).
 function(siamese_unity target)
   if(NOT SIAMESE_UNITY)
