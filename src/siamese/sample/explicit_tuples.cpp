@@ -132,11 +132,7 @@ Batch ExplicitTuplesSampler::batch(int64_t iteration) const {
   out.rows = to_long_tensor(rows);
   out.labels = y_.index_select(0, out.rows);
   if (arity_ == 2) {
-    Pairs p;
-    p.first = torch::arange(b, torch::kLong);
-    p.second = torch::arange(b, 2 * b, torch::kLong);
-    p.same = to_long_tensor(same).to(torch::kBool);
-    out.pairs = p;
+    out.pairs = side_by_side_pair_indices(to_long_tensor(same).to(torch::kBool));
   } else {
     out.triplets = sample_detail::side_by_side_triplets(b);
   }

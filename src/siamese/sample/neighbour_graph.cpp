@@ -137,11 +137,8 @@ Batch NeighbourGraphSampler::batch(int64_t iteration) const {
   Batch out;
   out.rows = to_long_tensor(rows);
   out.labels = y_.index_select(0, out.rows);
-  Pairs pairs;
-  pairs.first = torch::arange(b, torch::kLong);
-  pairs.second = torch::arange(b, 2 * b, torch::kLong);
-  pairs.same = torch::tensor(std::vector<int64_t>(same.begin(), same.end()), torch::kLong).to(torch::kBool);
-  out.pairs = pairs;
+  out.pairs = side_by_side_pair_indices(
+      torch::tensor(std::vector<int64_t>(same.begin(), same.end()), torch::kLong).to(torch::kBool));
   return out;
 }
 

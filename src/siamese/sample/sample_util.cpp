@@ -41,16 +41,21 @@ torch::Tensor to_long_tensor(const std::vector<int64_t>& v) {
   return torch::tensor(v, torch::kLong);
 }
 
+Pairs side_by_side_pair_indices(const torch::Tensor& same) {
+  const int64_t n = same.size(0);
+  Pairs pairs;
+  pairs.first = torch::arange(n, torch::kLong);
+  pairs.second = torch::arange(n, 2 * n, torch::kLong);
+  pairs.same = same;
+  return pairs;
+}
+
 Batch side_by_side_pairs(const std::vector<int64_t>& rows, const torch::Tensor& y) {
   const int64_t n = static_cast<int64_t>(rows.size()) / 2;
   Batch b;
   b.rows = to_long_tensor(rows);
   b.labels = y.index_select(0, b.rows);
-  Pairs pairs;
-  pairs.first = torch::arange(n, torch::kLong);
-  pairs.second = torch::arange(n, 2 * n, torch::kLong);
-  pairs.same = b.labels.slice(0, 0, n) == b.labels.slice(0, n, 2 * n);
-  b.pairs = pairs;
+  b.pairs = side_by_side_pair_indices(b.labels.slice(0, 0, n) == b.labels.slice(0, n, 2 * n));
   return b;
 }
 

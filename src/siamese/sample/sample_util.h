@@ -37,8 +37,10 @@ void check_fits_data(const std::string& key, int64_t value, double available, co
 // A Batch's `rows` / `labels` from a row list.
 torch::Tensor to_long_tensor(const std::vector<int64_t>& v);
 
-// A batch of n pairs laid side by side: rows [2n] = the n first members, then the n second members;
-// pairs (k, n + k), same = equal labels.
+// The pairs (k, n + k), k < n, of a batch whose rows are the n first members, then the n second members;
+// same [n] bool says which pairs are similar.
+Pairs side_by_side_pair_indices(const torch::Tensor& same);
+// Such a batch from its rows [2n], with same = equal labels.
 Batch side_by_side_pairs(const std::vector<int64_t>& rows, const torch::Tensor& y);
 // The triplets (k, n + k, 2n + k), k < n, of a batch whose rows are n anchors, n positives, n negatives.
 Triplets side_by_side_triplets(int64_t n);

@@ -47,13 +47,19 @@ int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path) {
   }
 }
 
-bool weights_finite(const Model& m) {
+bool all_finite(const std::vector<torch::Tensor>& tensors) {
+  if (tensors.empty()) return true;
   torch::NoGradGuard no_grad;
-  for (const auto& w : m.trainable_weights())
-    if (!torch::isfinite(w).all().item<bool>()) return false;
-  for (const auto& b : m.trainable_biases())
-    if (!torch::isfinite(b).all().item<bool>()) return false;
-  return true;
+  std::vector<torch::Tensor> flags;
+  flags.reserve(tensors.size());
+  for (const auto& t : tensors) flags.push_back(torch::isfinite(t).all());
+  return torch::stack(flags).all().item<bool>();
+}
+
+bool weights_finite(const Model& m) {
+  std::vector<torch::Tensor> params = m.trainable_weights();
+  for (auto& b : m.trainable_biases()) params.push_back(b);
+  return all_finite(params);
 }
 
 }  // namespace siamese

@@ -21,6 +21,8 @@ void save_checkpoint(const Model& m, const Optimizer& opt, int64_t iteration, co
 // Returns the iteration the checkpoint was taken after.
 int64_t load_checkpoint(Model& m, Optimizer& opt, const std::string& path);
 
+// True when every tensor is finite (one reduction, one synchronisation).
+bool all_finite(const std::vector<torch::Tensor>& tensors);
 // True when every parameter of the model (branch, loss, distance) is finite.
 bool weights_finite(const Model& m);
 

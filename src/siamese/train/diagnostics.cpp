@@ -88,7 +88,7 @@ std::optional<std::string> CollapseMonitor::check(const nlohmann::json& row) {
                  "batch_hard, or all_pairs).");
     }
   }
-  if (num("active_fraction", active) && num("loss", loss) && active >= o_.active_threshold) {
+  if (num("active_fraction", active) && num("loss", loss) && o_.check_stuck && active >= o_.active_threshold) {
     if (!stuck_losses_.empty() &&
         std::abs(loss - stuck_losses_.front()) > o_.loss_tolerance * std::max(std::abs(stuck_losses_.front()), 1e-12))
       stuck_losses_.clear();

@@ -43,6 +43,7 @@ struct CollapseOptions {
   double active_threshold = 0.99; // (b): share of active tuples that counts as "everything active"
   int64_t patience = 5;           // (b): successive rows
   double loss_tolerance = 0.01;   // (b): relative change of the loss that counts as "stuck"
+  bool check_stuck = true;        // (b) on; off for a loss whose terms never vanish (always "all active")
 };
 
 class CollapseMonitor {

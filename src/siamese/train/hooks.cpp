@@ -15,7 +15,7 @@ PeriodicCheck::PeriodicCheck(const Model& model, const TensorDataset& check_set,
       set_(check_set),
       split_(std::move(split_name)),
       every_(every),
-      pairs_(verification_pairs(check_set.y, pairs, seed)),
+      pairs_(every > 0 ? verification_pairs(check_set.y, pairs, seed) : PairSample{}),
       distance_(std::move(distance)),
       workers_(workers) {}
 
@@ -42,7 +42,7 @@ void BatchDiagnostics::on_log(const StepInfo& step, nlohmann::json& row) {
 CollapseWatch::CollapseWatch(WarningSink warn, const Loss& loss)
     : warn_(std::move(warn)), monitor_([&] {
         CollapseOptions o;
-        if (!loss.terms_can_vanish()) o.active_threshold = 2.0;  // a share never reaches 2: rule (b) off
+        o.check_stuck = loss.terms_can_vanish();
         return o;
       }()) {}
 

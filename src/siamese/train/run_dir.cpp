@@ -50,9 +50,9 @@ RunDir::RunDir(std::string path) : path_(std::move(path)) {
                           "); wait for it to finish or use another --run-dir"));
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without the pid; only the message of a competing process gets poorer.
-  }
+  // Best effort: without the pid the lock still holds; only a competing process's message gets poorer.
+  const bool written = ::ftruncate(lock_fd_, 0) == 0 && ::pwrite(lock_fd_, pid.data(), pid.size(), 0) >= 0;
+  (void)written;
   removed_stale_ = remove_stale_temporaries(path_);
 }
 

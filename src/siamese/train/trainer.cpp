@@ -29,6 +29,7 @@ struct Session {
   std::shared_ptr<Sampler> sampler;
   std::unique_ptr<TupleResolver> tuples;
   std::unique_ptr<Optimizer> optimizer;
+  std::vector<torch::Tensor> parameters;  // everything the optimizer updates, for the weight guard
 };
 
 // The recipe with the keys a resumed run may change neutralised.
@@ -84,6 +85,7 @@ Session build_session(Config cfg, const TrainOptions& o) {
   const auto& op = s.cfg.params("optimizer");
   std::vector<ParamGroup> groups = {{s.model.trainable_weights(), 1.0, 1.0},
                                     {s.model.trainable_biases(), op.f("bias_lr_mult"), op.f("bias_decay_mult")}};
+  for (const auto& g : groups) s.parameters.insert(s.parameters.end(), g.params.begin(), g.params.end());
   s.optimizer = std::make_unique<Optimizer>(groups, op);
   return s;
 }
@@ -147,7 +149,7 @@ double train_step(Session& s, int64_t it, LossInput& in, double lr, int64_t last
   loss.backward();
   s.parallel->backward(emb.grad());
   s.optimizer->step(lr);
-  if (!weights_finite(s.model))
+  if (!all_finite(s.parameters))
     throw RuntimeFailure(
         str("the weights became non-finite at iteration ", it + 1, last_good(last_ckpt, ckpt), advice));
   return value;
